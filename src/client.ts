@@ -1,0 +1,406 @@
+import { Batcher } from './batcher.js';
+import { type Clock, systemClock } from './clock.js';
+import { type Duration, toMs } from './duration.js';
+import { DocketError, QueueFullError } from './errors.js';
+import { JobEvents } from './events.js';
+import { type EnqueuedJob, type Job, isFinal, type JobState } from './job.js';
+import { TaskRegistry, type TaskSource } from './registry.js';
+import { openStore } from './store/open-store.js';
+import type {
+  EnqueueOutcome,
+  JobPage,
+  NewJob,
+  QueueCounts,
+  QueueInfo,
+  QueueSettings,
+  Store,
+  StoredLogLine,
+  WorkerRecord,
+} from './store/store.js';
+import type { Task } from './task.js';
+import { toJsonText, validateInput } from './validate.js';
+import { Worker, type WorkerOptions } from './worker/worker.js';
+
+/** How to open Docket. */
+export interface DocketOptions {
+  /** A connection string (`sqlite:./docket.db`, `postgres://…`) or a Store. Default `sqlite:./docket.db`. */
+  store?: string | Store;
+  /** Task objects, or a directory of task modules. */
+  tasks?: TaskSource;
+  /** Where time comes from. Default: the wall clock. */
+  clock?: Clock;
+  /** Largest input (and result) as JSON. Default 1 MiB. */
+  maxPayloadBytes?: number;
+  /** Apply migrations on open. Default true. */
+  migrate?: boolean;
+}
+
+/** Per-job options for enqueue. */
+export interface EnqueueOptions {
+  /** Overrides the task's queue. */
+  queue?: string;
+  /** Run after this long. */
+  delay?: Duration;
+  /** Run at this time (ms since the epoch or a Date). */
+  runAt?: number | Date;
+  /** Higher runs first. Overrides the task's priority. */
+  priority?: number;
+  /** Unique key: while a job with this key is unfinished, enqueue returns it instead of adding one. */
+  key?: string;
+  /** Overrides the task's retry.attempts. */
+  attempts?: number;
+  /** Overrides the task's timeout. */
+  timeout?: Duration;
+  /** Enqueue inside your own transaction (stores with transactionalEnqueue; PostgreSQL: a pg client). */
+  executor?: unknown;
+}
+
+/** One item of `enqueueMany`. */
+export interface EnqueueItem<I = unknown> {
+  task: Task<I, any> | string;
+  input: I;
+  options?: EnqueueOptions;
+}
+
+/** Filters for `listJobs`. */
+export interface ListJobsOptions {
+  state?: JobState | JobState[];
+  queue?: string;
+  task?: string;
+  key?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A job with its log lines, as `getJob(id, { logs: true })` returns it. */
+export type JobWithLogs = Job & { logs: StoredLogLine[] };
+
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
+/**
+ * A handle on one Docket store: enqueue, inspect and operate jobs and
+ * queues, and start workers. Create it with `createDocket`.
+ */
+export class Docket {
+  readonly store: Store;
+  readonly registry: TaskRegistry;
+  readonly clock: Clock;
+  readonly events = new JobEvents();
+  readonly maxPayloadBytes: number;
+  private readonly workers = new Set<Worker>();
+  private readonly batcher: Batcher<NewJob, EnqueueOutcome>;
+  private closed = false;
+
+  /** Use `createDocket`, which also loads tasks and migrates. */
+  constructor(store: Store, registry: TaskRegistry, options: DocketOptions = {}) {
+    this.store = store;
+    this.registry = registry;
+    this.clock = options.clock ?? systemClock;
+    this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
+    this.batcher = new Batcher((jobs) => this.insertCoalesced(jobs));
+  }
+
+  /**
+   * Enqueues one job. The input is validated against the task's schema first;
+   * nothing is stored when it is refused. Resolves once the job is committed.
+   * Concurrent calls from this process share one transaction.
+   */
+  async enqueue<I, R>(task: Task<I, R>, input: I, options?: EnqueueOptions): Promise<EnqueuedJob<I, R>>;
+  async enqueue(task: string, input: unknown, options?: EnqueueOptions): Promise<EnqueuedJob>;
+  async enqueue(task: Task<any, any> | string, input: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
+    this.assertOpen();
+    const job = await this.prepare({ task, input, options }, this.clock.now());
+    if (options.executor !== undefined) {
+      const [outcome] = await this.insert([job], options.executor);
+      return this.published(outcome!);
+    }
+    return this.published(await this.batcher.add(job));
+  }
+
+  /** Enqueues many jobs in one transaction: all are stored, or none (the first refusal is thrown). */
+  async enqueueMany(items: EnqueueItem[], options: { executor?: unknown } = {}): Promise<EnqueuedJob[]> {
+    this.assertOpen();
+    const now = this.clock.now();
+    const jobs: NewJob[] = [];
+    for (const [index, item] of items.entries()) {
+      try {
+        jobs.push(await this.prepare(item, now));
+      } catch (error) {
+        if (error instanceof DocketError) {
+          throw new DocketError(error.code, `item ${index}: ${error.message}`, {
+            cause: error,
+            details: { ...error.details, index },
+          });
+        }
+        throw error;
+      }
+    }
+    if (jobs.length === 0) return [];
+    const outcomes = await this.insert(jobs, options.executor);
+    return outcomes.map((outcome) => this.published(outcome));
+  }
+
+  private insert(jobs: NewJob[], executor: unknown): Promise<EnqueueOutcome[]> {
+    if (executor !== undefined && !this.store.capabilities.transactionalEnqueue) {
+      throw new DocketError('DOCKET_INVALID_ARGUMENT', 'this store cannot enqueue inside your transaction', {
+        details: { field: 'executor' },
+      });
+    }
+    return this.store.enqueue({ now: this.clock.now(), jobs, ...(executor === undefined ? {} : { executor }) });
+  }
+
+  /** Writes coalesced single enqueues; a refused batch is retried one by one so only the refused calls fail. */
+  private async insertCoalesced(jobs: NewJob[]): Promise<EnqueueOutcome[]> {
+    if (jobs.length === 1) return this.insert(jobs, undefined);
+    try {
+      return await this.insert(jobs, undefined);
+    } catch (error) {
+      if (!(error instanceof QueueFullError)) throw error;
+      const outcomes: EnqueueOutcome[] = [];
+      for (const job of jobs) {
+        try {
+          outcomes.push((await this.insert([job], undefined))[0]!);
+        } catch (single) {
+          outcomes.push({ error: single } as unknown as EnqueueOutcome);
+        }
+      }
+      return outcomes;
+    }
+  }
+
+  private published(outcome: EnqueueOutcome): EnqueuedJob {
+    const failed = (outcome as unknown as { error?: unknown }).error;
+    if (failed !== undefined) throw failed;
+    if (!outcome.duplicate) {
+      this.events.emit({ type: 'enqueued', id: outcome.job.id, job: outcome.job, at: this.clock.now() });
+    }
+    return { ...outcome.job, duplicate: outcome.duplicate };
+  }
+
+  /** Validates one item and resolves every default into a row to insert. */
+  private async prepare(item: EnqueueItem, now: number): Promise<NewJob> {
+    const task = typeof item.task === 'string' ? this.registry.get(item.task) : item.task;
+    if (typeof item.task !== 'string' && !this.registry.has(task.name)) this.registry.add(task);
+    const options = item.options ?? {};
+    const input = await validateInput(task, item.input);
+    const queue = options.queue ?? task.queue;
+    if (!QUEUE_NAME.test(queue)) {
+      throw new DocketError('DOCKET_INVALID_ARGUMENT', `queue name "${queue}" must be 1-128 letters, digits, _ . : -`, {
+        details: { field: 'queue' },
+      });
+    }
+    if (options.delay !== undefined && options.runAt !== undefined) {
+      throw new DocketError('DOCKET_INVALID_ARGUMENT', 'give delay or runAt, not both', {
+        details: { field: 'delay' },
+      });
+    }
+    const runAt =
+      options.runAt !== undefined
+        ? toTime(options.runAt)
+        : options.delay !== undefined
+          ? now + toMs(options.delay, 'delay')
+          : now;
+    const priority = options.priority ?? task.priority;
+    if (!Number.isInteger(priority) || Math.abs(priority) > 1_000_000) {
+      throw new DocketError('DOCKET_INVALID_ARGUMENT', 'priority must be an integer within ±1,000,000', {
+        details: { field: 'priority' },
+      });
+    }
+    const attempts = options.attempts ?? task.maxAttempts;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new DocketError('DOCKET_INVALID_ARGUMENT', 'attempts must be an integer ≥ 1', {
+        details: { field: 'attempts' },
+      });
+    }
+    if (options.key !== undefined && (typeof options.key !== 'string' || options.key.length > 512)) {
+      throw new DocketError('DOCKET_INVALID_ARGUMENT', 'key must be a string of at most 512 characters', {
+        details: { field: 'key' },
+      });
+    }
+    return {
+      task: task.name,
+      queue,
+      input: toJsonText(input, 'input', this.maxPayloadBytes),
+      priority,
+      runAt,
+      maxAttempts: attempts,
+      key: options.key ?? null,
+      timeoutMs: options.timeout !== undefined ? toMs(options.timeout, 'timeout') : task.timeoutMs,
+    };
+  }
+
+  /** The job, or null when there is none with this id. */
+  async getJob(id: string): Promise<Job | null>;
+  async getJob(id: string, options: { logs: true }): Promise<JobWithLogs | null>;
+  async getJob(id: string, options: { logs?: boolean } = {}): Promise<Job | JobWithLogs | null> {
+    const job = await this.store.getJob({ id });
+    if (!job || !options.logs) return job;
+    return { ...job, logs: await this.store.getLogs({ id }) };
+  }
+
+  /** Log lines of a job, oldest first, after sequence number `afterSeq`. */
+  getLogs(id: string, options: { afterSeq?: number; limit?: number } = {}): Promise<StoredLogLine[]> {
+    return this.store.getLogs({ id, ...options });
+  }
+
+  /** Jobs newest first, filtered, one page at a time (pass `nextCursor` back as `cursor`). */
+  listJobs(options: ListJobsOptions = {}): Promise<JobPage> {
+    const { state, ...rest } = options;
+    return this.store.listJobs({ ...rest, ...(state ? { states: Array.isArray(state) ? state : [state] } : {}) });
+  }
+
+  /** Job counts per queue and state. */
+  counts(queue?: string): Promise<QueueCounts[]> {
+    return this.store.countJobs(queue === undefined ? {} : { queue });
+  }
+
+  /**
+   * Resolves with the job once it is completed, failed or cancelled. Listens
+   * to this process's events and reads the store every `pollInterval`, so it
+   * also sees jobs run by other processes.
+   */
+  async waitFor(id: string, options: { timeout?: Duration; pollInterval?: Duration } = {}): Promise<Job> {
+    const poll = toMs(options.pollInterval ?? 250, 'pollInterval');
+    const deadline = options.timeout === undefined ? null : Date.now() + toMs(options.timeout, 'timeout');
+    for (;;) {
+      let wake: () => void = () => {};
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const off = this.events.onJob(id, (event) => {
+        if (event.type === 'state' && isFinal(event.state)) wake();
+      });
+      try {
+        const job = await this.store.getJob({ id });
+        if (!job) throw new DocketError('DOCKET_NOT_FOUND', `no job with id ${id}`, { details: { id } });
+        if (isFinal(job.state)) return job;
+        const left = deadline === null ? poll : Math.min(poll, deadline - Date.now());
+        if (left <= 0) {
+          throw new DocketError('DOCKET_TIMEOUT', `job ${id} is still ${job.state} after the wait`, {
+            details: { id, state: job.state },
+          });
+        }
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+        clearTimeout(timer);
+      } finally {
+        off();
+      }
+    }
+  }
+
+  /**
+   * Cancels a job. A waiting job is cancelled at once; a running one has its
+   * AbortSignal fired (on whichever worker holds it) and ends `cancelled`
+   * when its handler stops. Throws DOCKET_INVALID_STATE for a finished job.
+   */
+  async cancel(id: string): Promise<Job> {
+    const outcome = await this.store.cancel({ now: this.clock.now(), id });
+    if (!outcome) throw new DocketError('DOCKET_NOT_FOUND', `no job with id ${id}`, { details: { id } });
+    if (!outcome.changed) {
+      throw new DocketError('DOCKET_INVALID_STATE', `job ${id} is ${outcome.job.state} and cannot be cancelled`, {
+        details: { id, state: outcome.job.state },
+      });
+    }
+    if (outcome.job.state === 'cancelled') {
+      this.events.emit({ type: 'state', id, state: 'cancelled', attempt: outcome.job.attempt, at: this.clock.now() });
+    }
+    return outcome.job;
+  }
+
+  /** Runs a failed or cancelled job again, allowing one more attempt. */
+  async retry(id: string): Promise<Job> {
+    const outcome = await this.store.retry({ now: this.clock.now(), id });
+    if (!outcome) throw new DocketError('DOCKET_NOT_FOUND', `no job with id ${id}`, { details: { id } });
+    if (!outcome.changed) {
+      throw new DocketError(
+        'DOCKET_INVALID_STATE',
+        `job ${id} is ${outcome.job.state}; only failed or cancelled jobs can be retried`,
+        { details: { id, state: outcome.job.state } },
+      );
+    }
+    this.events.emit({ type: 'state', id, state: outcome.job.state, attempt: outcome.job.attempt, at: this.clock.now() });
+    return outcome.job;
+  }
+
+  /** Deletes a job that is not running, with its logs. */
+  async deleteJob(id: string): Promise<void> {
+    const outcome = await this.store.deleteJob({ now: this.clock.now(), id });
+    if (outcome === 'not-found') throw new DocketError('DOCKET_NOT_FOUND', `no job with id ${id}`, { details: { id } });
+    if (outcome === 'running') {
+      throw new DocketError('DOCKET_INVALID_STATE', `job ${id} is running; cancel it first`, { details: { id } });
+    }
+  }
+
+  /** Queues with their settings and counts. */
+  queues(): Promise<QueueInfo[]> {
+    return this.store.listQueues({ now: this.clock.now() });
+  }
+
+  /** Stops every worker (on every host) from starting jobs of `queue` until it is resumed. */
+  pauseQueue(queue: string): Promise<QueueSettings> {
+    return this.store.updateQueue({ now: this.clock.now(), name: queue, paused: true });
+  }
+
+  /** Lets workers start jobs of `queue` again. */
+  resumeQueue(queue: string): Promise<QueueSettings> {
+    return this.store.updateQueue({ now: this.clock.now(), name: queue, paused: false });
+  }
+
+  /** Changes a queue's settings; `backlogLimit: null` removes the limit. */
+  setQueue(queue: string, settings: { backlogLimit?: number | null }): Promise<QueueSettings> {
+    const limit = settings.backlogLimit;
+    if (limit !== undefined && limit !== null && (!Number.isInteger(limit) || limit < 0)) {
+      throw new DocketError('DOCKET_INVALID_ARGUMENT', 'backlogLimit must be an integer ≥ 0, or null', {
+        details: { field: 'backlogLimit' },
+      });
+    }
+    return this.store.updateQueue({ now: this.clock.now(), name: queue, ...settings });
+  }
+
+  /** Workers that reported a heartbeat recently, on every host. */
+  listWorkers(): Promise<WorkerRecord[]> {
+    return this.store.listWorkers({ now: this.clock.now() });
+  }
+
+  /** Starts a worker in this process. Stop it with `await worker.stop()`. */
+  startWorker(options: WorkerOptions = {}): Worker {
+    this.assertOpen();
+    const worker = new Worker(this, options);
+    this.workers.add(worker);
+    worker.once('stopped', () => this.workers.delete(worker));
+    worker.start();
+    return worker;
+  }
+
+  /** Stops this instance's workers (gracefully) and closes the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.workers].map((worker) => worker.stop()));
+    await this.store.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DocketError('DOCKET_CLOSED', 'this Docket instance is closed');
+  }
+}
+
+function toTime(value: number | Date): number {
+  const time = typeof value === 'number' ? value : value.getTime();
+  if (!Number.isFinite(time)) {
+    throw new DocketError('DOCKET_INVALID_ARGUMENT', 'runAt is not a valid time', { details: { field: 'runAt' } });
+  }
+  return time;
+}
+
+/** Opens Docket: connects the store, applies migrations and loads tasks. */
+export async function createDocket(options: DocketOptions = {}): Promise<Docket> {
+  const store =
+    typeof options.store === 'object' ? options.store : await openStore(options.store ?? 'sqlite:./docket.db');
+  if (options.migrate !== false) await store.migrate();
+  const registry = new TaskRegistry();
+  if (options.tasks !== undefined) await registry.load(options.tasks);
+  return new Docket(store, registry, options);
+}

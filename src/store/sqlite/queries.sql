@@ -1,0 +1,168 @@
+-- One named statement per store operation. Loaded once by sql-file.ts;
+-- parameters are named (:name). Times are integer ms.
+
+-- name: promoteDue
+UPDATE docket_jobs SET state = 'available'
+WHERE state = 'scheduled' AND run_at <= :now;
+
+-- name: claim
+UPDATE docket_jobs
+SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
+    lease_expires_at = :lease_expires_at, started_at = :now
+WHERE id IN (
+  SELECT id FROM docket_jobs
+  WHERE state = 'available'
+    AND (:all_queues = 1 OR queue IN (SELECT value FROM json_each(:queues)))
+    AND queue NOT IN (SELECT name FROM docket_queues WHERE paused = 1)
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit
+)
+RETURNING *;
+
+-- name: insertJob
+INSERT INTO docket_jobs (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, created_at)
+VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :now)
+ON CONFLICT DO NOTHING
+RETURNING *;
+
+-- name: unfinishedByKey
+SELECT * FROM docket_jobs
+WHERE key = :key AND state IN ('scheduled', 'available', 'active');
+
+-- name: queueBacklog
+SELECT
+  (SELECT backlog_limit FROM docket_queues WHERE name = :queue) AS backlog_limit,
+  (SELECT count(*) FROM docket_jobs WHERE queue = :queue AND state IN ('scheduled', 'available')) AS waiting,
+  (SELECT count(*) FROM docket_jobs
+     WHERE queue = :queue AND state IN ('completed', 'failed') AND finished_at >= :since) AS drained;
+
+-- name: renewLease
+UPDATE docket_jobs SET lease_expires_at = :lease_expires_at
+WHERE id = :id AND attempt = :attempt AND state = 'active' AND worker_id = :worker_id
+RETURNING id, cancel_requested;
+
+-- name: complete
+UPDATE docket_jobs
+SET state = 'completed', result = :result, finished_at = :now, lease_expires_at = NULL, cancel_requested = 0
+WHERE id = :id AND attempt = :attempt AND state = 'active';
+
+-- name: failRetry
+UPDATE docket_jobs
+SET state = CASE WHEN :retry_at <= :now THEN 'available' ELSE 'scheduled' END,
+    run_at = :retry_at, lease_expires_at = NULL,
+    errors = json_insert(errors, '$[#]', json(:error))
+WHERE id = :id AND attempt = :attempt AND state = 'active';
+
+-- name: failFinal
+UPDATE docket_jobs
+SET state = 'failed', finished_at = :now, lease_expires_at = NULL, cancel_requested = 0,
+    errors = json_insert(errors, '$[#]', json(:error))
+WHERE id = :id AND attempt = :attempt AND state = 'active';
+
+-- name: markCancelled
+UPDATE docket_jobs
+SET state = 'cancelled', finished_at = :now, lease_expires_at = NULL
+WHERE id = :id AND attempt = :attempt AND state = 'active';
+
+-- name: release
+UPDATE docket_jobs
+SET state = 'available', run_at = :now, lease_expires_at = NULL, max_attempts = max_attempts + 1
+WHERE id = :id AND attempt = :attempt AND state = 'active';
+
+-- name: expiredLeases
+SELECT id, attempt, max_attempts, worker_id FROM docket_jobs
+WHERE state = 'active' AND lease_expires_at < :now
+ORDER BY lease_expires_at
+LIMIT :limit;
+
+-- name: requestCancel
+UPDATE docket_jobs SET cancel_requested = 1 WHERE id = :id AND state = 'active';
+
+-- name: cancelWaiting
+UPDATE docket_jobs SET state = 'cancelled', finished_at = :now
+WHERE id = :id AND state IN ('scheduled', 'available');
+
+-- name: retry
+UPDATE docket_jobs
+SET state = 'available', run_at = :now, finished_at = NULL, result = NULL, cancel_requested = 0,
+    max_attempts = max(max_attempts, attempt + 1)
+WHERE id = :id AND state IN ('failed', 'cancelled');
+
+-- name: deleteJob
+DELETE FROM docket_jobs WHERE id = :id AND state <> 'active';
+
+-- name: deleteLogs
+DELETE FROM docket_job_logs WHERE job_id = :id;
+
+-- name: setProgress
+UPDATE docket_jobs SET progress = :progress
+WHERE id = :id AND attempt = :attempt AND state = 'active';
+
+-- name: appendLog
+INSERT INTO docket_job_logs (job_id, attempt, at, level, message)
+SELECT :id, :attempt, :at, :level, :message
+WHERE EXISTS (SELECT 1 FROM docket_jobs WHERE id = :id AND attempt = :attempt AND state = 'active');
+
+-- name: getJob
+SELECT * FROM docket_jobs WHERE id = :id;
+
+-- name: getLogs
+SELECT seq, attempt, at, level, message FROM docket_job_logs
+WHERE job_id = :id AND seq > :after_seq
+ORDER BY seq
+LIMIT :limit;
+
+-- name: listJobs
+SELECT * FROM docket_jobs
+WHERE (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))
+  AND (:queue IS NULL OR queue = :queue)
+  AND (:task IS NULL OR task = :task)
+  AND (:key IS NULL OR key = :key)
+  AND (:cursor IS NULL OR id < :cursor)
+ORDER BY id DESC
+LIMIT :limit;
+
+-- name: countJobs
+SELECT queue, state, count(*) AS n FROM docket_jobs
+WHERE (:queue IS NULL OR queue = :queue)
+GROUP BY queue, state;
+
+-- name: queueSettings
+SELECT name, paused, backlog_limit FROM docket_queues;
+
+-- name: queueStats
+SELECT queue,
+  min(CASE WHEN state = 'available' THEN run_at END) AS oldest_available_at,
+  sum(CASE WHEN state IN ('completed', 'failed') AND finished_at >= :since THEN 1 ELSE 0 END) AS finished_last_minute
+FROM docket_jobs
+GROUP BY queue;
+
+-- name: upsertQueue
+INSERT INTO docket_queues (name, paused, backlog_limit, updated_at)
+VALUES (:name, coalesce(:paused, 0), :backlog_limit, :now)
+ON CONFLICT (name) DO UPDATE SET
+  paused = coalesce(:paused, paused),
+  backlog_limit = CASE WHEN :set_backlog = 1 THEN :backlog_limit ELSE backlog_limit END,
+  updated_at = :now
+RETURNING name, paused, backlog_limit;
+
+-- name: heartbeat
+INSERT INTO docket_workers (id, host, pid, queues, concurrency, started_at, heartbeat_at, info)
+VALUES (:id, :host, :pid, :queues, :concurrency, :started_at, :heartbeat_at, :info)
+ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, info = excluded.info,
+  concurrency = excluded.concurrency, queues = excluded.queues;
+
+-- name: removeWorker
+DELETE FROM docket_workers WHERE id = :id;
+
+-- name: removeStaleWorkers
+DELETE FROM docket_workers WHERE heartbeat_at < :stale_before;
+
+-- name: listWorkers
+SELECT * FROM docket_workers ORDER BY started_at, id;
+
+-- name: pruneBatch
+SELECT id FROM docket_jobs
+WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at < :finished_before
+ORDER BY finished_at
+LIMIT :limit;

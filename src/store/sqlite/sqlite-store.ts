@@ -1,0 +1,476 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { QueueFullError } from '../../errors.js';
+import type { Job, JobState } from '../../job.js';
+import { sharedNotifier } from '../local-notifier.js';
+import { compareClaimOrder, emptyCounts, type JobRow, retryAfterSeconds, rowToJob } from '../rows.js';
+import { loadMigrations, loadNamedStatements, statement } from '../sql-file.js';
+import type {
+  AppendLogsParams,
+  ChangeOutcome,
+  ClaimParams,
+  CompleteParams,
+  EnqueueOutcome,
+  EnqueueParams,
+  FailParams,
+  FencedParams,
+  HeartbeatParams,
+  IdParams,
+  JobPage,
+  ListParams,
+  Notifier,
+  ProgressParams,
+  PruneParams,
+  QueueCounts,
+  QueueInfo,
+  QueueSettings,
+  ReclaimOutcome,
+  ReclaimParams,
+  RenewOutcome,
+  RenewParams,
+  Store,
+  StoreCapabilities,
+  StoredLogLine,
+  UpdateQueueParams,
+  WorkerRecord,
+} from '../store.js';
+
+/**
+ * SQLite `synchronous` setting, in WAL mode:
+ * - `normal` (default): a commit survives a crash of the process; a power
+ *   loss or OS crash may lose the last commits, never corrupts the file.
+ * - `full`: every commit is fsynced; survives power loss too, at the cost of
+ *   one fsync per transaction.
+ * - `off`: leaves syncing to the OS; for throwaway data only.
+ */
+export type SqliteSynchronous = 'off' | 'normal' | 'full' | 'extra';
+
+/** Options of the SQLite store. */
+export interface SqliteStoreOptions {
+  /** Database file, or `:memory:` (one process only). */
+  filename: string;
+  synchronous?: SqliteSynchronous;
+  /** How long a write waits for another process's lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const SQL = loadNamedStatements(resolve(here, 'queries.sql'));
+const MIGRATIONS = loadMigrations(resolve(here, 'migrations'));
+
+type Row = Record<string, unknown>;
+
+/** The embedded default store: one SQLite file, any number of processes on one host. */
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities = {
+    crossProcessNotify: false,
+    transactionalEnqueue: false,
+    multiHost: false,
+    timePrecisionMs: 1,
+  };
+  readonly notifier: Notifier;
+  readonly filename: string;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteStoreOptions) {
+    this.filename = options.filename === ':memory:' ? ':memory:' : resolve(options.filename);
+    this.db = new Database(this.filename);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (this.filename !== ':memory:') this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${(options.synchronous ?? 'normal').toUpperCase()}`);
+    this.notifier =
+      this.filename === ':memory:' ? sharedNotifier(`memory:${Math.random()}`) : sharedNotifier(this.filename);
+  }
+
+  private stmt(name: string): Database.Statement {
+    let prepared = this.statements.get(name);
+    if (!prepared) {
+      prepared = this.db.prepare(statement(SQL, name));
+      this.statements.set(name, prepared);
+    }
+    return prepared;
+  }
+
+  /** Runs `fn` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so no deadlock on upgrade. */
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS docket_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
+    // BEGIN IMMEDIATE serialises concurrent migrators: the second waits, then sees the versions applied.
+    this.write(() => {
+      const applied = new Set(
+        (this.db.prepare('SELECT version FROM docket_migrations').all() as { version: number }[]).map(
+          (r) => r.version,
+        ),
+      );
+      for (const migration of MIGRATIONS) {
+        if (applied.has(migration.version)) continue;
+        this.db.exec(migration.sql);
+        this.db
+          .prepare('INSERT INTO docket_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, Date.now());
+      }
+    });
+  }
+
+  async enqueue(params: EnqueueParams): Promise<EnqueueOutcome[]> {
+    const outcomes = this.write(() => {
+      this.checkBacklog(params);
+      return params.jobs.map((job): EnqueueOutcome => {
+        const row = this.stmt('insertJob').get({
+          task: job.task,
+          queue: job.queue,
+          state: job.runAt <= params.now ? 'available' : 'scheduled',
+          input: job.input,
+          priority: job.priority,
+          run_at: job.runAt,
+          max_attempts: job.maxAttempts,
+          key: job.key,
+          timeout_ms: job.timeoutMs,
+          now: params.now,
+        }) as JobRow | undefined;
+        if (row) return { job: rowToJob(row), duplicate: false };
+        const existing = this.stmt('unfinishedByKey').get({ key: job.key }) as JobRow;
+        return { job: rowToJob(existing), duplicate: true };
+      });
+    });
+    const woken = new Set<string>();
+    for (const { job, duplicate } of outcomes) {
+      if (!duplicate && job.state === 'available' && !woken.has(job.queue)) {
+        woken.add(job.queue);
+        this.notifier.jobsAvailable(job.queue);
+      }
+    }
+    return outcomes;
+  }
+
+  private checkBacklog(params: EnqueueParams): void {
+    const adding = new Map<string, number>();
+    for (const job of params.jobs) adding.set(job.queue, (adding.get(job.queue) ?? 0) + 1);
+    for (const [queue, count] of adding) {
+      const row = this.stmt('queueBacklog').get({ queue, since: params.now - 60_000 }) as {
+        backlog_limit: number | null;
+        waiting: number;
+        drained: number;
+      };
+      if (row.backlog_limit !== null && row.waiting + count > row.backlog_limit) {
+        const excess = row.waiting + count - row.backlog_limit;
+        throw new QueueFullError(queue, row.backlog_limit, retryAfterSeconds(excess, row.drained));
+      }
+    }
+  }
+
+  async claim(params: ClaimParams): Promise<Job[]> {
+    if (params.limit <= 0) return [];
+    const rows = this.write(() => {
+      this.stmt('promoteDue').run({ now: params.now });
+      return this.stmt('claim').all({
+        now: params.now,
+        worker_id: params.workerId,
+        lease_expires_at: params.now + params.leaseMs,
+        all_queues: params.queues.length === 0 ? 1 : 0,
+        queues: JSON.stringify(params.queues),
+        limit: params.limit,
+      }) as JobRow[];
+    });
+    return rows.map(rowToJob).sort(compareClaimOrder);
+  }
+
+  async renewLeases(params: RenewParams): Promise<RenewOutcome> {
+    const outcome: RenewOutcome = { lost: [], cancelRequested: [] };
+    if (params.jobs.length === 0) return outcome;
+    this.write(() => {
+      for (const fence of params.jobs) {
+        const row = this.stmt('renewLease').get({
+          id: fence.id,
+          attempt: fence.attempt,
+          worker_id: params.workerId,
+          lease_expires_at: params.now + params.leaseMs,
+        }) as { id: number; cancel_requested: number } | undefined;
+        if (!row) outcome.lost.push(fence.id);
+        else if (row.cancel_requested) outcome.cancelRequested.push(fence.id);
+      }
+    });
+    return outcome;
+  }
+
+  async complete(params: CompleteParams): Promise<boolean[]> {
+    return this.write(() =>
+      params.jobs.map(
+        (job) =>
+          this.stmt('complete').run({ id: job.id, attempt: job.attempt, result: job.result, now: params.now })
+            .changes === 1,
+      ),
+    );
+  }
+
+  async fail(params: FailParams): Promise<boolean[]> {
+    let woke = false;
+    const done = this.write(() =>
+      params.jobs.map((job) => {
+        const error = JSON.stringify(job.error);
+        const base = { id: job.id, attempt: job.attempt, now: params.now, error };
+        if (job.retryAt === null) return this.stmt('failFinal').run(base).changes === 1;
+        if (job.retryAt <= params.now) woke = true;
+        return this.stmt('failRetry').run({ ...base, retry_at: job.retryAt }).changes === 1;
+      }),
+    );
+    if (woke) this.notifier.jobsAvailable('*');
+    return done;
+  }
+
+  async markCancelled(params: FencedParams): Promise<boolean[]> {
+    return this.fenced('markCancelled', params);
+  }
+
+  async release(params: FencedParams): Promise<boolean[]> {
+    const done = this.fenced('release', params);
+    if (done.some(Boolean)) this.notifier.jobsAvailable('*');
+    return done;
+  }
+
+  private fenced(name: string, params: FencedParams): boolean[] {
+    return this.write(() =>
+      params.jobs.map(
+        (job) => this.stmt(name).run({ id: job.id, attempt: job.attempt, now: params.now }).changes === 1,
+      ),
+    );
+  }
+
+  async reclaimExpired(params: ReclaimParams): Promise<ReclaimOutcome> {
+    const outcome: ReclaimOutcome = { retried: [], failed: [] };
+    this.write(() => {
+      const expired = this.stmt('expiredLeases').all({ now: params.now, limit: params.limit }) as {
+        id: number;
+        attempt: number;
+        max_attempts: number;
+        worker_id: string;
+      }[];
+      for (const row of expired) {
+        const error = JSON.stringify({
+          attempt: row.attempt,
+          code: 'DOCKET_LEASE_LOST',
+          message: 'lease expired: the worker stopped renewing it (crashed, hung or cut off)',
+          at: params.now,
+          workerId: row.worker_id,
+        });
+        const base = { id: row.id, attempt: row.attempt, now: params.now, error };
+        if (row.attempt >= row.max_attempts) {
+          this.stmt('failFinal').run(base);
+          outcome.failed.push(String(row.id));
+        } else {
+          this.stmt('failRetry').run({ ...base, retry_at: params.now });
+          outcome.retried.push(String(row.id));
+        }
+      }
+    });
+    if (outcome.retried.length > 0) this.notifier.jobsAvailable('*');
+    return outcome;
+  }
+
+  async cancel(params: IdParams): Promise<ChangeOutcome | null> {
+    let requested = false;
+    const outcome = this.write(() => {
+      if (this.stmt('cancelWaiting').run({ id: params.id, now: params.now }).changes === 1) {
+        return { changed: true };
+      }
+      requested = this.stmt('requestCancel').run({ id: params.id }).changes === 1;
+      return { changed: requested };
+    });
+    if (requested) this.notifier.cancelRequested(params.id);
+    const job = await this.getJob(params);
+    return job && { job, changed: outcome.changed };
+  }
+
+  async retry(params: IdParams): Promise<ChangeOutcome | null> {
+    const changed = this.write(() => this.stmt('retry').run({ id: params.id, now: params.now }).changes === 1);
+    const job = await this.getJob(params);
+    if (changed && job) this.notifier.jobsAvailable(job.queue);
+    return job && { job, changed };
+  }
+
+  async deleteJob(params: IdParams): Promise<'deleted' | 'not-found' | 'running'> {
+    return this.write(() => {
+      if (this.stmt('deleteJob').run({ id: params.id }).changes === 1) {
+        this.stmt('deleteLogs').run({ id: params.id });
+        return 'deleted';
+      }
+      return this.stmt('getJob').get({ id: params.id }) ? 'running' : 'not-found';
+    });
+  }
+
+  async setProgress(params: ProgressParams): Promise<boolean> {
+    return (
+      this.stmt('setProgress').run({ id: params.id, attempt: params.attempt, progress: params.progress })
+        .changes === 1
+    );
+  }
+
+  async appendLogs(params: AppendLogsParams): Promise<void> {
+    if (params.lines.length === 0) return;
+    this.write(() => {
+      for (const line of params.lines) {
+        this.stmt('appendLog').run({
+          id: line.id,
+          attempt: line.attempt,
+          at: line.at,
+          level: line.level,
+          message: line.message,
+        });
+      }
+    });
+  }
+
+  async getJob(params: { id: string }): Promise<Job | null> {
+    const row = this.stmt('getJob').get({ id: params.id }) as JobRow | undefined;
+    return row ? rowToJob(row) : null;
+  }
+
+  async getLogs(params: { id: string; afterSeq?: number; limit?: number }): Promise<StoredLogLine[]> {
+    return this.stmt('getLogs').all({
+      id: params.id,
+      after_seq: params.afterSeq ?? 0,
+      limit: params.limit ?? 1000,
+    }) as StoredLogLine[];
+  }
+
+  async listJobs(params: ListParams): Promise<JobPage> {
+    const limit = Math.min(Math.max(params.limit ?? 50, 1), 1000);
+    const rows = this.stmt('listJobs').all({
+      states: params.states?.length ? JSON.stringify(params.states) : null,
+      queue: params.queue ?? null,
+      task: params.task ?? null,
+      key: params.key ?? null,
+      cursor: params.cursor === undefined ? null : Number(params.cursor),
+      limit: limit + 1,
+    }) as JobRow[];
+    const jobs = rows.slice(0, limit).map(rowToJob);
+    return { jobs, nextCursor: rows.length > limit ? jobs[jobs.length - 1]!.id : null };
+  }
+
+  async countJobs(params: { queue?: string } = {}): Promise<QueueCounts[]> {
+    const rows = this.stmt('countJobs').all({ queue: params.queue ?? null }) as {
+      queue: string;
+      state: JobState;
+      n: number;
+    }[];
+    const byQueue = new Map<string, QueueCounts>();
+    for (const row of rows) {
+      let entry = byQueue.get(row.queue);
+      if (!entry) {
+        entry = { queue: row.queue, counts: emptyCounts() };
+        byQueue.set(row.queue, entry);
+      }
+      entry.counts[row.state] = row.n;
+    }
+    return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
+  }
+
+  async listQueues(params: { now: number }): Promise<QueueInfo[]> {
+    const settings = this.stmt('queueSettings').all({}) as Row[];
+    const stats = this.stmt('queueStats').all({ since: params.now - 60_000 }) as Row[];
+    const counts = await this.countJobs();
+    const names = new Set<string>([
+      ...settings.map((s) => String(s.name)),
+      ...counts.map((c) => c.queue),
+    ]);
+    return [...names].sort().map((name): QueueInfo => {
+      const setting = settings.find((s) => s.name === name);
+      const stat = stats.find((s) => s.queue === name);
+      return {
+        name,
+        paused: setting ? setting.paused === 1 : false,
+        backlogLimit: (setting?.backlog_limit as number | null | undefined) ?? null,
+        counts: counts.find((c) => c.queue === name)?.counts ?? emptyCounts(),
+        oldestAvailableAt: (stat?.oldest_available_at as number | null | undefined) ?? null,
+        finishedLastMinute: Number(stat?.finished_last_minute ?? 0),
+      };
+    });
+  }
+
+  async updateQueue(params: UpdateQueueParams): Promise<QueueSettings> {
+    const row = this.write(
+      () =>
+        this.stmt('upsertQueue').get({
+          name: params.name,
+          paused: params.paused === undefined ? null : params.paused ? 1 : 0,
+          backlog_limit: params.backlogLimit ?? null,
+          set_backlog: params.backlogLimit === undefined ? 0 : 1,
+          now: params.now,
+        }) as Row,
+    );
+    if (params.paused === false) this.notifier.jobsAvailable(params.name);
+    return {
+      name: String(row.name),
+      paused: row.paused === 1,
+      backlogLimit: (row.backlog_limit as number | null) ?? null,
+    };
+  }
+
+  async heartbeat(params: HeartbeatParams): Promise<void> {
+    const w = params.worker;
+    this.stmt('heartbeat').run({
+      id: w.id,
+      host: w.host,
+      pid: w.pid,
+      queues: JSON.stringify(w.queues),
+      concurrency: w.concurrency,
+      started_at: w.startedAt,
+      heartbeat_at: params.now,
+      info: JSON.stringify(w.info),
+    });
+  }
+
+  async removeWorkers(params: { ids?: string[]; staleBefore?: number }): Promise<number> {
+    return this.write(() => {
+      let removed = 0;
+      for (const id of params.ids ?? []) removed += this.stmt('removeWorker').run({ id }).changes;
+      if (params.staleBefore !== undefined) {
+        removed += this.stmt('removeStaleWorkers').run({ stale_before: params.staleBefore }).changes;
+      }
+      return removed;
+    });
+  }
+
+  async listWorkers(_params: { now: number }): Promise<WorkerRecord[]> {
+    return (this.stmt('listWorkers').all({}) as Row[]).map((row) => ({
+      id: String(row.id),
+      host: String(row.host),
+      pid: Number(row.pid),
+      queues: JSON.parse(String(row.queues)) as string[],
+      concurrency: Number(row.concurrency),
+      startedAt: Number(row.started_at),
+      heartbeatAt: Number(row.heartbeat_at),
+      info: JSON.parse(String(row.info)) as Record<string, unknown>,
+    }));
+  }
+
+  async prune(params: PruneParams): Promise<number> {
+    return this.write(() => {
+      const ids = this.stmt('pruneBatch').all({
+        finished_before: params.finishedBefore,
+        limit: params.limit,
+      }) as { id: number }[];
+      for (const { id } of ids) {
+        this.stmt('deleteJob').run({ id });
+        this.stmt('deleteLogs').run({ id });
+      }
+      return ids.length;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** For tests and tools: runs a read-only query. Not part of the Store interface. */
+  inspect<T = Row>(sql: string, ...args: unknown[]): T[] {
+    return this.db.prepare(sql).all(...args) as T[];
+  }
+}

@@ -1,0 +1,314 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Batcher } from '../batcher.js';
+import type { Docket } from '../client.js';
+import { type Duration, toMs } from '../duration.js';
+import { DocketError } from '../errors.js';
+import { type Logger, defaultLogger } from '../logger.js';
+import type { Job } from '../job.js';
+import type { Isolation } from '../task.js';
+import { Maintenance, type MaintenanceOptions } from './maintenance.js';
+import { type PendingLogLine } from './job-context.js';
+import { runJob, type Outcome } from './run-job.js';
+import type { Runner } from './runner.js';
+import { InlineRunner } from './runners/inline.js';
+import { Wakeup } from './wakeup.js';
+
+/** How a worker runs. */
+export interface WorkerOptions {
+  /** Queues to take jobs from. Default: every queue. */
+  queues?: string[];
+  /** Most jobs running at once. Default 10. */
+  concurrency?: number;
+  /** Most jobs taken in one claim. Default: the concurrency. */
+  batchSize?: number;
+  /** How often to look for jobs when nothing woke the worker. Default 500 ms. */
+  pollInterval?: Duration;
+  /** How long a claim holds a job; renewed every third of it. Default 30 s. */
+  lease?: Duration;
+  /** On stop, how long running jobs get to finish before they are aborted and handed back. Default 10 s. */
+  shutdownGrace?: Duration;
+  /** Run the reclaimer and pruner in this worker (default true), with these settings. */
+  maintenance?: boolean | MaintenanceOptions;
+  /** Stable id in the worker registry. Default: host-pid-random. */
+  id?: string;
+  logger?: Logger;
+  /** Runners per isolation mode; `inline` is built in. */
+  runners?: Partial<Record<Isolation, Runner>>;
+  /** Extra facts to publish in the worker registry (e.g. the supervisor's id). */
+  info?: Record<string, unknown>;
+}
+
+/** A job this worker is running, with the means to stop it. */
+export interface RunningJob {
+  job: Job;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Claims jobs in batches and runs them, never more than `concurrency` at
+ * once, renewing the leases of the jobs it holds. Events: 'job' (a job
+ * finished here, with its outcome), 'error', 'stopped'.
+ */
+export class Worker extends EventEmitter {
+  readonly id: string;
+  readonly concurrency: number;
+  readonly queues: string[];
+  readonly logger: Logger;
+  readonly running = new Map<string, RunningJob>();
+  readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly graceMs: number;
+  private readonly wakeup = new Wakeup();
+  private readonly runners: Partial<Record<Isolation, Runner>>;
+  private readonly maintenance: Maintenance | null;
+  private readonly startedAt: number;
+  private readonly info: Record<string, unknown>;
+  /** Batched writes: one transaction serves every job that finished in the same turn. */
+  readonly writes: {
+    complete: Batcher<{ id: string; attempt: number; result: string | null }, boolean>;
+    logs: Batcher<PendingLogLine, void>;
+  };
+  private loop: Promise<void> | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private stopping: Promise<void> | null = null;
+  private unsubscribe: (() => void)[] = [];
+  private claimFailures = 0;
+
+  constructor(
+    readonly docket: Docket,
+    options: WorkerOptions = {},
+  ) {
+    super();
+    this.id = options.id ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.concurrency = positiveInt(options.concurrency ?? 10, 'concurrency');
+    this.batchSize = positiveInt(options.batchSize ?? this.concurrency, 'batchSize');
+    this.queues = options.queues ?? [];
+    this.pollMs = toMs(options.pollInterval ?? 500, 'pollInterval');
+    this.leaseMs = toMs(options.lease ?? '30s', 'lease');
+    this.graceMs = toMs(options.shutdownGrace ?? '10s', 'shutdownGrace');
+    this.logger = (options.logger ?? defaultLogger()).child({ worker: this.id });
+    this.runners = { inline: new InlineRunner(), ...options.runners };
+    this.info = options.info ?? {};
+    this.startedAt = docket.clock.now();
+    const store = docket.store;
+    this.writes = {
+      complete: new Batcher((jobs) => store.complete({ now: docket.clock.now(), jobs })),
+      logs: new Batcher<PendingLogLine, void>(async (lines) => {
+        await store.appendLogs({ lines });
+        return lines.map(() => undefined);
+      }),
+    };
+    const maintenance = options.maintenance ?? true;
+    this.maintenance =
+      maintenance === false
+        ? null
+        : new Maintenance(docket, {
+            logger: this.logger,
+            ...(maintenance === true ? {} : maintenance),
+          });
+  }
+
+  /** Starts claiming. Called by `docket.startWorker`. */
+  start(): void {
+    if (this.loop) return;
+    const notifier = this.docket.store.notifier;
+    this.unsubscribe.push(
+      notifier.onJobsAvailable((queue) => {
+        if (queue === '*' || this.queues.length === 0 || this.queues.includes(queue)) this.wakeup.wake();
+      }),
+      notifier.onCancelRequested((id) => this.abortJob(id, 'cancel')),
+    );
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.renewTimer.unref();
+    void this.heartbeat();
+    this.maintenance?.start();
+    this.loop = this.claimLoop();
+  }
+
+  /** Runs the claim loop until stop. */
+  private async claimLoop(): Promise<void> {
+    while (!this.stopping) {
+      const free = this.concurrency - this.running.size;
+      let full = false;
+      if (free > 0) {
+        const limit = Math.min(free, this.batchSize);
+        const jobs = await this.claim(limit);
+        for (const job of jobs) this.startJob(job);
+        full = jobs.length === limit;
+      }
+      // A full claim means more may be waiting: go again as soon as a slot frees.
+      if (full && this.running.size < this.concurrency) continue;
+      if (this.stopping) break;
+      await this.wakeup.wait(this.claimFailures > 0 ? this.backoffMs() : this.pollMs);
+    }
+  }
+
+  private async claim(limit: number): Promise<Job[]> {
+    try {
+      const jobs = await this.docket.store.claim({
+        now: this.docket.clock.now(),
+        queues: this.queues,
+        limit,
+        workerId: this.id,
+        leaseMs: this.leaseMs,
+      });
+      this.claimFailures = 0;
+      return jobs;
+    } catch (error) {
+      this.claimFailures++;
+      this.logger.error({ err: error }, 'claim failed; retrying with backoff');
+      this.emit('error', error);
+      return [];
+    }
+  }
+
+  private backoffMs(): number {
+    return Math.min(5000, 100 * 2 ** Math.min(this.claimFailures, 6));
+  }
+
+  private startJob(job: Job): void {
+    const controller = new AbortController();
+    const entry: RunningJob = { job, controller, done: Promise.resolve() };
+    this.running.set(job.id, entry);
+    this.docket.events.emit({ type: 'state', id: job.id, state: 'active', attempt: job.attempt, at: job.startedAt! });
+    entry.done = runJob(this, job, controller)
+      .then((outcome: Outcome) => {
+        this.emit('job', job, outcome);
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, job: job.id }, 'recording the outcome of a job failed');
+        this.emit('error', error);
+      })
+      .finally(() => {
+        this.running.delete(job.id);
+        if (!this.stopping) this.wakeup.wake();
+      });
+  }
+
+  /** The runner for an isolation mode; falls back to inline with a warning when none is configured. */
+  runnerFor(isolation: Isolation): Runner {
+    const runner = this.runners[isolation];
+    if (runner) return runner;
+    this.logger.warn({ isolation }, `no ${isolation} runner configured; running inline`);
+    return this.runners.inline!;
+  }
+
+  /** Aborts a running job with a reason: 'cancel', 'lease-lost', 'shutdown'. */
+  abortJob(id: string, reason: 'cancel' | 'lease-lost' | 'shutdown'): void {
+    const entry = this.running.get(id);
+    if (entry && !entry.controller.signal.aborted) entry.controller.abort(abortReason(reason, id));
+  }
+
+  /** Renews every held lease in one call; aborts jobs whose lease is lost or that were asked to cancel. */
+  private async renew(): Promise<void> {
+    void this.heartbeat();
+    if (this.running.size === 0) return;
+    const jobs = [...this.running.values()].map(({ job }) => ({ id: job.id, attempt: job.attempt }));
+    try {
+      const outcome = await this.docket.store.renewLeases({
+        now: this.docket.clock.now(),
+        workerId: this.id,
+        leaseMs: this.leaseMs,
+        jobs,
+      });
+      for (const id of outcome.lost) {
+        this.logger.warn({ job: id }, 'lease lost; stopping the job and discarding its outcome');
+        this.abortJob(id, 'lease-lost');
+      }
+      for (const id of outcome.cancelRequested) this.abortJob(id, 'cancel');
+    } catch (error) {
+      this.logger.error({ err: error }, 'lease renewal failed; will retry');
+      this.emit('error', error);
+    }
+  }
+
+  /** Publishes this worker in the registry. */
+  async heartbeat(): Promise<void> {
+    try {
+      await this.docket.store.heartbeat({
+        now: this.docket.clock.now(),
+        worker: {
+          id: this.id,
+          host: hostname(),
+          pid: process.pid,
+          queues: this.queues,
+          concurrency: this.concurrency,
+          startedAt: this.startedAt,
+          heartbeatAt: this.docket.clock.now(),
+          info: {
+            ...this.info,
+            running: this.running.size,
+            runningJobs: [...this.running.keys()].slice(0, 100),
+            isolation: Object.keys(this.runners),
+          },
+        },
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'heartbeat failed');
+    }
+  }
+
+  /**
+   * Stops gracefully: no new claims; running jobs get `shutdownGrace` to
+   * finish, then are aborted and handed back to the queue at once (not after
+   * their lease), without counting an attempt.
+   */
+  stop(options: { grace?: Duration } = {}): Promise<void> {
+    if (!this.stopping) this.stopping = this.shutdown(toMs(options.grace ?? this.graceMs, 'grace'));
+    return this.stopping;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.wakeup.wake();
+    await this.loop;
+    if (this.running.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const settled = Promise.all([...this.running.values()].map((r) => r.done));
+      const graceOver = new Promise<'grace'>((resolve) => (timer = setTimeout(() => resolve('grace'), graceMs)));
+      const first = await Promise.race([settled, graceOver]);
+      clearTimeout(timer);
+      if (first === 'grace') {
+        for (const id of this.running.keys()) this.abortJob(id, 'shutdown');
+        await Promise.all([...this.running.values()].map((r) => r.done));
+      }
+    }
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    for (const off of this.unsubscribe) off();
+    await this.maintenance?.stop();
+    await Promise.all(Object.values(this.runners).map((runner) => runner?.close()));
+    try {
+      await this.docket.store.removeWorkers({ ids: [this.id] });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not remove this worker from the registry');
+    }
+    this.emit('stopped');
+  }
+
+  /** True once stop() was called. */
+  get isStopping(): boolean {
+    return this.stopping !== null;
+  }
+}
+
+/** The AbortSignal reason for each way a run is stopped from outside. */
+function abortReason(reason: 'cancel' | 'lease-lost' | 'shutdown', id: string): DocketError {
+  const table = {
+    cancel: ['DOCKET_CANCELLED', `job ${id} was cancelled`],
+    'lease-lost': ['DOCKET_LEASE_LOST', `job ${id} is no longer held by this worker`],
+    shutdown: ['DOCKET_SHUTDOWN', 'the worker is shutting down; the job goes back to the queue'],
+  } as const;
+  const [code, message] = table[reason];
+  return new DocketError(code, message);
+}
+
+
+function positiveInt(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new DocketError('DOCKET_INVALID_ARGUMENT', `${field} must be an integer ≥ 1`, { details: { field } });
+  }
+  return value;
+}
