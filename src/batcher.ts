@@ -47,7 +47,7 @@ export class Batcher<In, Out> {
     const batch = this.pending.splice(0, this.maxBatch);
     try {
       const outputs = await this.run(batch.map((entry) => entry.item));
-      batch.forEach((entry, i) => entry.resolve(outputs[i] as Out));
+      for (const [i, entry] of batch.entries()) entry.resolve(outputs[i] as Out);
     } catch (error) {
       for (const entry of batch) entry.reject(error);
     } finally {

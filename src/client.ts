@@ -3,8 +3,16 @@ import { type Clock, systemClock } from './clock.js';
 import { type Duration, toMs } from './duration.js';
 import { DocketError, QueueFullError } from './errors.js';
 import { JobEvents } from './events.js';
-import { type EnqueuedJob, type Job, isFinal, type JobState } from './job.js';
+import { type EnqueuedJob, isFinal, type Job, type JobState } from './job.js';
 import { TaskRegistry, type TaskSource } from './registry.js';
+import {
+  type ScheduleDefinition,
+  type ScheduleInfo,
+  toScheduleSpec,
+  toTemplate,
+} from './scheduler/definition.js';
+import * as schedules from './scheduler/manage.js';
+import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { openStore } from './store/open-store.js';
 import type {
   EnqueueOutcome,
@@ -17,7 +25,7 @@ import type {
   StoredLogLine,
   WorkerRecord,
 } from './store/store.js';
-import type { Task } from './task.js';
+import type { AnyTask, Task } from './task.js';
 import { toJsonText, validateInput } from './validate.js';
 import { Worker, type WorkerOptions } from './worker/worker.js';
 
@@ -56,9 +64,9 @@ export interface EnqueueOptions {
 }
 
 /** One item of `enqueueMany`. */
-export interface EnqueueItem<I = unknown> {
-  task: Task<I, any> | string;
-  input: I;
+export interface EnqueueItem {
+  task: AnyTask | string;
+  input: unknown;
   options?: EnqueueOptions;
 }
 
@@ -108,7 +116,7 @@ export class Docket {
    */
   async enqueue<I, R>(task: Task<I, R>, input: I, options?: EnqueueOptions): Promise<EnqueuedJob<I, R>>;
   async enqueue(task: string, input: unknown, options?: EnqueueOptions): Promise<EnqueuedJob>;
-  async enqueue(task: Task<any, any> | string, input: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
+  async enqueue(task: AnyTask | string, input: unknown, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
     this.assertOpen();
     const job = await this.prepare({ task, input, options }, this.clock.now());
     if (options.executor !== undefined) {
@@ -147,7 +155,11 @@ export class Docket {
         details: { field: 'executor' },
       });
     }
-    return this.store.enqueue({ now: this.clock.now(), jobs, ...(executor === undefined ? {} : { executor }) });
+    return this.store.enqueue({
+      now: this.clock.now(),
+      jobs,
+      ...(executor === undefined ? {} : { executor }),
+    });
   }
 
   /** Writes coalesced single enqueues; a refused batch is retried one by one so only the refused calls fail. */
@@ -186,9 +198,13 @@ export class Docket {
     const input = await validateInput(task, item.input);
     const queue = options.queue ?? task.queue;
     if (!QUEUE_NAME.test(queue)) {
-      throw new DocketError('DOCKET_INVALID_ARGUMENT', `queue name "${queue}" must be 1-128 letters, digits, _ . : -`, {
-        details: { field: 'queue' },
-      });
+      throw new DocketError(
+        'DOCKET_INVALID_ARGUMENT',
+        `queue name "${queue}" must be 1-128 letters, digits, _ . : -`,
+        {
+          details: { field: 'queue' },
+        },
+      );
     }
     if (options.delay !== undefined && options.runAt !== undefined) {
       throw new DocketError('DOCKET_INVALID_ARGUMENT', 'give delay or runAt, not both', {
@@ -247,7 +263,10 @@ export class Docket {
   /** Jobs newest first, filtered, one page at a time (pass `nextCursor` back as `cursor`). */
   listJobs(options: ListJobsOptions = {}): Promise<JobPage> {
     const { state, ...rest } = options;
-    return this.store.listJobs({ ...rest, ...(state ? { states: Array.isArray(state) ? state : [state] } : {}) });
+    return this.store.listJobs({
+      ...rest,
+      ...(state ? { states: Array.isArray(state) ? state : [state] } : {}),
+    });
   }
 
   /** Job counts per queue and state. */
@@ -299,12 +318,22 @@ export class Docket {
     const outcome = await this.store.cancel({ now: this.clock.now(), id });
     if (!outcome) throw new DocketError('DOCKET_NOT_FOUND', `no job with id ${id}`, { details: { id } });
     if (!outcome.changed) {
-      throw new DocketError('DOCKET_INVALID_STATE', `job ${id} is ${outcome.job.state} and cannot be cancelled`, {
-        details: { id, state: outcome.job.state },
-      });
+      throw new DocketError(
+        'DOCKET_INVALID_STATE',
+        `job ${id} is ${outcome.job.state} and cannot be cancelled`,
+        {
+          details: { id, state: outcome.job.state },
+        },
+      );
     }
     if (outcome.job.state === 'cancelled') {
-      this.events.emit({ type: 'state', id, state: 'cancelled', attempt: outcome.job.attempt, at: this.clock.now() });
+      this.events.emit({
+        type: 'state',
+        id,
+        state: 'cancelled',
+        attempt: outcome.job.attempt,
+        at: this.clock.now(),
+      });
     }
     return outcome.job;
   }
@@ -320,16 +349,25 @@ export class Docket {
         { details: { id, state: outcome.job.state } },
       );
     }
-    this.events.emit({ type: 'state', id, state: outcome.job.state, attempt: outcome.job.attempt, at: this.clock.now() });
+    this.events.emit({
+      type: 'state',
+      id,
+      state: outcome.job.state,
+      attempt: outcome.job.attempt,
+      at: this.clock.now(),
+    });
     return outcome.job;
   }
 
   /** Deletes a job that is not running, with its logs. */
   async deleteJob(id: string): Promise<void> {
     const outcome = await this.store.deleteJob({ now: this.clock.now(), id });
-    if (outcome === 'not-found') throw new DocketError('DOCKET_NOT_FOUND', `no job with id ${id}`, { details: { id } });
+    if (outcome === 'not-found')
+      throw new DocketError('DOCKET_NOT_FOUND', `no job with id ${id}`, { details: { id } });
     if (outcome === 'running') {
-      throw new DocketError('DOCKET_INVALID_STATE', `job ${id} is running; cancel it first`, { details: { id } });
+      throw new DocketError('DOCKET_INVALID_STATE', `job ${id} is running; cancel it first`, {
+        details: { id },
+      });
     }
   }
 
@@ -379,7 +417,77 @@ export class Docket {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.workers].map((worker) => worker.stop()));
+    await Promise.all([...this.schedulers].map((scheduler) => scheduler.stop()));
     await this.store.close();
+  }
+
+  // ---------------------------------------------------------------------------
+  // Schedules (issue #5). Thin entry points; the logic is in src/scheduler/.
+  // ---------------------------------------------------------------------------
+  private readonly schedulers = new Set<Scheduler>();
+
+  /**
+   * Declares a schedule, or updates the one with this name (paused state and
+   * tick history are kept, so every process may declare its schedules at
+   * start-up). The input is validated against the task now. Ticks are fired
+   * by schedulers: `startScheduler()`, `docket worker`, `docket scheduler`.
+   */
+  async schedule<I>(name: string, definition: ScheduleDefinition<I>): Promise<ScheduleInfo> {
+    this.assertOpen();
+    const now = this.clock.now();
+    const { task, input = {}, options } = definition as ScheduleDefinition;
+    const job = await this.prepare({ task, input, options: schedules.scheduleJobOptions(options) }, now);
+    const spec = toScheduleSpec(name, definition as ScheduleDefinition, toTemplate(job), now);
+    const record = await this.store.upsertSchedule({ now, schedule: spec });
+    this.schedulesChanged();
+    return schedules.withNextRun(record, now);
+  }
+
+  /** Every schedule with its state and next run time, by name. */
+  async listSchedules(): Promise<ScheduleInfo[]> {
+    const now = this.clock.now();
+    return (await this.store.listSchedules()).map((record) => schedules.withNextRun(record, now));
+  }
+
+  /** One schedule with its next run time, or DOCKET_NOT_FOUND. */
+  async getSchedule(name: string): Promise<ScheduleInfo> {
+    return schedules.withNextRun(await schedules.requireSchedule(this, name), this.clock.now());
+  }
+
+  /** Stops a schedule from firing (on every host) until it is resumed. */
+  pauseSchedule(name: string): Promise<ScheduleInfo> {
+    return schedules.setSchedulePaused(this, name, true).finally(() => this.schedulesChanged());
+  }
+
+  /** Lets a schedule fire again from its next tick; ticks that fell while paused are not caught up. */
+  resumeSchedule(name: string): Promise<ScheduleInfo> {
+    return schedules.setSchedulePaused(this, name, false).finally(() => this.schedulesChanged());
+  }
+
+  /** Deletes a schedule; the jobs it enqueued stay. */
+  removeSchedule(name: string): Promise<void> {
+    return schedules.removeSchedule(this, name).finally(() => this.schedulesChanged());
+  }
+
+  /** Enqueues one run of a schedule now, outside its ticks. */
+  triggerSchedule(name: string): Promise<Job> {
+    this.assertOpen();
+    return schedules.triggerSchedule(this, name);
+  }
+
+  /** Starts a scheduler in this process (see Scheduler). Stop it with `await scheduler.stop()`. */
+  startScheduler(options: SchedulerOptions = {}): Scheduler {
+    this.assertOpen();
+    const scheduler = new Scheduler(this, options);
+    this.schedulers.add(scheduler);
+    scheduler.once('stopped', () => this.schedulers.delete(scheduler));
+    scheduler.start();
+    return scheduler;
+  }
+
+  /** Wakes this process's schedulers so a change here takes effect at once, not at the next poll. */
+  private schedulesChanged(): void {
+    for (const scheduler of this.schedulers) scheduler.wake();
   }
 
   private assertOpen(): void {
@@ -390,7 +498,9 @@ export class Docket {
 function toTime(value: number | Date): number {
   const time = typeof value === 'number' ? value : value.getTime();
   if (!Number.isFinite(time)) {
-    throw new DocketError('DOCKET_INVALID_ARGUMENT', 'runAt is not a valid time', { details: { field: 'runAt' } });
+    throw new DocketError('DOCKET_INVALID_ARGUMENT', 'runAt is not a valid time', {
+      details: { field: 'runAt' },
+    });
   }
   return time;
 }
@@ -398,7 +508,9 @@ function toTime(value: number | Date): number {
 /** Opens Docket: connects the store, applies migrations and loads tasks. */
 export async function createDocket(options: DocketOptions = {}): Promise<Docket> {
   const store =
-    typeof options.store === 'object' ? options.store : await openStore(options.store ?? 'sqlite:./docket.db');
+    typeof options.store === 'object'
+      ? options.store
+      : await openStore(options.store ?? 'sqlite:./docket.db');
   if (options.migrate !== false) await store.migrate();
   const registry = new TaskRegistry();
   if (options.tasks !== undefined) await registry.load(options.tasks);

@@ -2,17 +2,17 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DocketError } from './errors.js';
-import type { Task } from './task.js';
+import type { AnyTask, Task } from './task.js';
 
 /** Where tasks come from: task objects, or a directory whose modules each export a task (default or named). */
-export type TaskSource = Task<any, any>[] | Record<string, Task<any, any>> | string;
+export type TaskSource = AnyTask[] | Record<string, AnyTask> | string;
 
 /** Maps task names to their definitions. One per Docket instance. */
 export class TaskRegistry {
-  private readonly tasks = new Map<string, Task<any, any>>();
+  private readonly tasks = new Map<string, AnyTask>();
 
   /** Adds a task; a second task with the same name is an error. */
-  add(task: Task<any, any>): void {
+  add(task: AnyTask): void {
     const existing = this.tasks.get(task.name);
     if (existing && existing.run !== task.run) {
       throw new DocketError('DOCKET_INVALID_ARGUMENT', `two tasks are named "${task.name}"`, {
@@ -23,7 +23,7 @@ export class TaskRegistry {
   }
 
   /** The task named `name`, or DOCKET_UNKNOWN_TASK listing the known ones. */
-  get(name: string): Task<any, any> {
+  get(name: string): AnyTask {
     const task = this.tasks.get(name);
     if (!task) {
       const known = this.names();
@@ -44,7 +44,7 @@ export class TaskRegistry {
     return [...this.tasks.keys()].sort();
   }
 
-  all(): Task<any, any>[] {
+  all(): AnyTask[] {
     return [...this.tasks.values()];
   }
 
@@ -69,9 +69,13 @@ export class TaskRegistry {
       try {
         mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
       } catch (cause) {
-        throw new DocketError('DOCKET_TASK_LOAD_FAILED', `cannot load task module ${path}: ${String(cause)}`, {
-          cause,
-        });
+        throw new DocketError(
+          'DOCKET_TASK_LOAD_FAILED',
+          `cannot load task module ${path}: ${String(cause)}`,
+          {
+            cause,
+          },
+        );
       }
       for (const value of Object.values(mod)) if (isTask(value)) this.add({ ...value, module: path });
     }
@@ -79,7 +83,7 @@ export class TaskRegistry {
 }
 
 /** True for a value made by defineTask. */
-export function isTask(value: unknown): value is Task<any, any> {
+export function isTask(value: unknown): value is AnyTask {
   return (
     typeof value === 'object' &&
     value !== null &&

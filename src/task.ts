@@ -80,10 +80,17 @@ export interface Task<Input = unknown, Result = unknown> {
   readonly __types?: { input: Input; result: Result };
 }
 
+/**
+ * Any task, whatever its input and result types: what registries and runners
+ * hold. Input is checked at run time there, by the task's schema.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous collection of tasks needs the widest type.
+export type AnyTask = Task<any, any>;
+
 /** The input type a task accepts. */
-export type TaskInput<T> = T extends Task<infer I, unknown> ? I : never;
+export type TaskInput<T> = T extends Task<infer I, infer _R> ? I : never;
 /** The result type a task returns. */
-export type TaskResult<T> = T extends Task<unknown, infer R> ? R : never;
+export type TaskResult<T> = T extends Task<infer _I, infer R> ? R : never;
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
@@ -106,15 +113,23 @@ export function defineTask<Input = unknown, Result = unknown>(
     );
   }
   if (typeof options.run !== 'function') {
-    throw new DocketError('DOCKET_INVALID_ARGUMENT', `task "${options.name}" needs a run(input, ctx) function`, {
-      details: { field: 'run' },
-    });
+    throw new DocketError(
+      'DOCKET_INVALID_ARGUMENT',
+      `task "${options.name}" needs a run(input, ctx) function`,
+      {
+        details: { field: 'run' },
+      },
+    );
   }
   const attempts = options.retry?.attempts ?? 3;
   if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new DocketError('DOCKET_INVALID_ARGUMENT', `retry.attempts of "${options.name}" must be an integer ≥ 1`, {
-      details: { field: 'retry.attempts' },
-    });
+    throw new DocketError(
+      'DOCKET_INVALID_ARGUMENT',
+      `retry.attempts of "${options.name}" must be an integer ≥ 1`,
+      {
+        details: { field: 'retry.attempts' },
+      },
+    );
   }
   const backoff = options.retry?.backoff ?? DEFAULT_BACKOFF;
   // Parse durations now so a typo fails at definition, not at the first failure.

@@ -8,11 +8,26 @@ import type { Notifier } from './store.js';
  */
 export class LocalNotifier implements Notifier {
   private readonly emitter = new EventEmitter();
+  private readonly due = new Set<string>();
+  private scheduled = false;
   constructor() {
     this.emitter.setMaxListeners(0);
   }
+  /**
+   * Delivered on the next turn of the event loop, once per queue: the
+   * enqueuer's own continuation (its 'enqueued' event, its response) comes
+   * first, and a burst of enqueues wakes each worker once.
+   */
   jobsAvailable(queue: string): void {
-    this.emitter.emit('jobs', queue);
+    this.due.add(queue);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const queues = [...this.due];
+      this.due.clear();
+      for (const q of queues) this.emitter.emit('jobs', q);
+    });
   }
   cancelRequested(id: string): void {
     this.emitter.emit('cancel', id);

@@ -30,7 +30,12 @@ export function createTaskContext(job: Job, signal: AbortSignal, deps: ContextDe
     deps.events.emit({ type: 'log', id: job.id, line: { at, attempt: job.attempt, level, message: text } });
     void deps.logs.add({ ...fence, at, level, message: text }).catch(() => {});
   };
-  const log: JobLogger = { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  const log: JobLogger = {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+  };
   return {
     signal,
     log,

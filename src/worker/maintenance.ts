@@ -1,6 +1,6 @@
 import type { Docket } from '../client.js';
 import { type Duration, toMs } from '../duration.js';
-import { type Logger, defaultLogger } from '../logger.js';
+import { defaultLogger, type Logger } from '../logger.js';
 
 /** Settings of the maintenance loops. */
 export interface MaintenanceOptions {
@@ -69,7 +69,10 @@ export class Maintenance {
   }
 
   private track(work: Promise<unknown>): void {
-    this.inFlight = Promise.all([this.inFlight, work.catch((error) => this.logger.error({ err: error }, 'maintenance failed'))]);
+    this.inFlight = Promise.all([
+      this.inFlight,
+      work.catch((error) => this.logger.error({ err: error }, 'maintenance failed')),
+    ]);
   }
 
   /** Returns expired leases to the queue once; loops until none are left. */
@@ -90,7 +93,14 @@ export class Maintenance {
   }
 
   private emit(id: string, state: 'available' | 'failed'): void {
-    this.docket.events.emit({ type: 'state', id, state, attempt: 0, error: 'lease expired', at: this.docket.clock.now() });
+    this.docket.events.emit({
+      type: 'state',
+      id,
+      state,
+      attempt: 0,
+      error: 'lease expired',
+      at: this.docket.clock.now(),
+    });
   }
 
   /** Prunes finished jobs past retention, in batches, and drops silent workers. */
@@ -98,7 +108,11 @@ export class Maintenance {
     const now = this.docket.clock.now();
     let pruned = 0;
     for (;;) {
-      const n = await this.docket.store.prune({ now, finishedBefore: now - this.retentionMs, limit: this.pruneBatch });
+      const n = await this.docket.store.prune({
+        now,
+        finishedBefore: now - this.retentionMs,
+        limit: this.pruneBatch,
+      });
       pruned += n;
       if (n < this.pruneBatch) break;
     }

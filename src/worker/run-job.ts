@@ -1,7 +1,7 @@
 import { backoffDelay } from '../backoff.js';
 import { DocketError } from '../errors.js';
 import type { AttemptError, Job } from '../job.js';
-import { DEFAULT_BACKOFF, type Task } from '../task.js';
+import { type AnyTask, DEFAULT_BACKOFF } from '../task.js';
 import { toJsonText, validateInput } from '../validate.js';
 import { createTaskContext } from './job-context.js';
 import type { Worker } from './worker.js';
@@ -33,7 +33,7 @@ export async function runJob(worker: Worker, job: Job, controller: AbortControll
       );
     }, job.timeoutMs);
   }
-  let task: Task<any, any> | undefined;
+  let task: AnyTask | undefined;
   let result: { ok: true; value: unknown } | { ok: false; error: unknown };
   try {
     task = docket.registry.get(job.task);
@@ -78,7 +78,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 async function record(
   worker: Worker,
   job: Job,
-  task: Task<any, any> | undefined,
+  task: AnyTask | undefined,
   result: { ok: true; value: unknown } | { ok: false; error: unknown },
   signal: AbortSignal,
 ): Promise<Outcome> {
@@ -118,7 +118,8 @@ async function record(
     }
     const held = await worker.writes.complete.add({ ...fence, result: text });
     if (held) emitState('completed');
-    else worker.logger.warn({ job: job.id }, 'completion refused: the lease was lost; the job runs elsewhere');
+    else
+      worker.logger.warn({ job: job.id }, 'completion refused: the lease was lost; the job runs elsewhere');
     return { type: 'completed', refused: !held };
   }
   return fail(reason ?? result.error);
@@ -130,7 +131,8 @@ async function record(
       ? null
       : now() + backoffDelay(task?.backoff ?? DEFAULT_BACKOFF, job.attempt, thrown);
     const [held] = await store.fail({ now: now(), jobs: [{ ...fence, error, retryAt }] });
-    if (held) emitState(retryAt === null ? 'failed' : retryAt <= now() ? 'available' : 'scheduled', error.message);
+    if (held)
+      emitState(retryAt === null ? 'failed' : retryAt <= now() ? 'available' : 'scheduled', error.message);
     return retryAt === null
       ? { type: 'failed', error, refused: !held }
       : { type: 'retry', retryAt, error, refused: !held };
@@ -150,5 +152,10 @@ export function toAttemptError(thrown: unknown, attempt: number, at: number, wor
       workerId,
     };
   }
-  return { attempt, message: typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown), at, workerId };
+  return {
+    attempt,
+    message: typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown)),
+    at,
+    workerId,
+  };
 }

@@ -1,10 +1,10 @@
 import type { Job } from '../job.js';
-import type { Task, TaskContext } from '../task.js';
+import type { AnyTask, TaskContext } from '../task.js';
 
 /** What a runner gets to run one attempt. */
 export interface RunRequest {
   job: Job;
-  task: Task<any, any>;
+  task: AnyTask;
   /** The validated input. */
   input: unknown;
   /** The context to hand the handler; its signal aborts on timeout, cancel, lost lease or shutdown. */

@@ -1,18 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { Batcher } from '../batcher.js';
 import type { Docket } from '../client.js';
 import { type Duration, toMs } from '../duration.js';
 import { DocketError } from '../errors.js';
-import { type Logger, defaultLogger } from '../logger.js';
 import type { Job } from '../job.js';
+import { defaultLogger, type Logger } from '../logger.js';
 import type { Isolation } from '../task.js';
+import type { PendingLogLine } from './job-context.js';
+import { LoopMonitor } from './loop-monitor.js';
 import { Maintenance, type MaintenanceOptions } from './maintenance.js';
-import { type PendingLogLine } from './job-context.js';
-import { runJob, type Outcome } from './run-job.js';
+import { type Outcome, runJob } from './run-job.js';
 import type { Runner } from './runner.js';
+import { defaultRunners } from './runners/default-runners.js';
 import { InlineRunner } from './runners/inline.js';
+import type { ProcessRunnerOptions } from './runners/process.js';
+import type { ThreadRunnerOptions } from './runners/thread.js';
+import { supervisedInfo } from './supervisor.js';
 import { Wakeup } from './wakeup.js';
 
 /** How a worker runs. */
@@ -34,8 +39,14 @@ export interface WorkerOptions {
   /** Stable id in the worker registry. Default: host-pid-random. */
   id?: string;
   logger?: Logger;
-  /** Runners per isolation mode; `inline` is built in. */
+  /** Runners per isolation mode; `inline` is built in, `thread` and `process` are made from `threads`/`processes`. */
   runners?: Partial<Record<Isolation, Runner>>;
+  /** The pool for tasks with isolation 'thread', started on first use (see docs/runners.md). */
+  threads?: ThreadRunnerOptions;
+  /** The pool for tasks with isolation 'process', started on first use (see docs/runners.md). */
+  processes?: ProcessRunnerOptions;
+  /** Warn (logs and registry) when an inline job blocks the event loop this long. Default 200 ms; false: off. */
+  loopBlockWarning?: Duration | false;
   /** Extra facts to publish in the worker registry (e.g. the supervisor's id). */
   info?: Record<string, unknown>;
 }
@@ -65,6 +76,8 @@ export class Worker extends EventEmitter {
   private readonly wakeup = new Wakeup();
   private readonly runners: Partial<Record<Isolation, Runner>>;
   private readonly maintenance: Maintenance | null;
+  /** Watches the event loop for inline jobs that block it; null when turned off. */
+  readonly loopMonitor: LoopMonitor | null;
   private readonly startedAt: number;
   private readonly info: Record<string, unknown>;
   /** Batched writes: one transaction serves every job that finished in the same turn. */
@@ -91,8 +104,17 @@ export class Worker extends EventEmitter {
     this.leaseMs = toMs(options.lease ?? '30s', 'lease');
     this.graceMs = toMs(options.shutdownGrace ?? '10s', 'shutdownGrace');
     this.logger = (options.logger ?? defaultLogger()).child({ worker: this.id });
-    this.runners = { inline: new InlineRunner(), ...options.runners };
-    this.info = options.info ?? {};
+    const runners = {
+      inline: new InlineRunner(),
+      ...defaultRunners({ ...options, concurrency: this.concurrency, logger: this.logger }),
+      ...options.runners,
+    };
+    const warnAfter = options.loopBlockWarning ?? 200;
+    this.loopMonitor =
+      warnAfter === false ? null : new LoopMonitor(toMs(warnAfter, 'loopBlockWarning'), this.logger);
+    if (this.loopMonitor) runners.inline = this.loopMonitor.track(runners.inline);
+    this.runners = runners;
+    this.info = { ...supervisedInfo(), ...options.info };
     this.startedAt = docket.clock.now();
     const store = docket.store;
     this.writes = {
@@ -125,6 +147,7 @@ export class Worker extends EventEmitter {
     this.renewTimer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.renewTimer.unref();
     void this.heartbeat();
+    this.loopMonitor?.start();
     this.maintenance?.start();
     this.loop = this.claimLoop();
   }
@@ -174,7 +197,13 @@ export class Worker extends EventEmitter {
     const controller = new AbortController();
     const entry: RunningJob = { job, controller, done: Promise.resolve() };
     this.running.set(job.id, entry);
-    this.docket.events.emit({ type: 'state', id: job.id, state: 'active', attempt: job.attempt, at: job.startedAt! });
+    this.docket.events.emit({
+      type: 'state',
+      id: job.id,
+      state: 'active',
+      attempt: job.attempt,
+      at: job.startedAt!,
+    });
     entry.done = runJob(this, job, controller)
       .then((outcome: Outcome) => {
         this.emit('job', job, outcome);
@@ -244,6 +273,7 @@ export class Worker extends EventEmitter {
             running: this.running.size,
             runningJobs: [...this.running.keys()].slice(0, 100),
             isolation: Object.keys(this.runners),
+            ...this.loopMonitor?.info(),
           },
         },
       });
@@ -268,7 +298,9 @@ export class Worker extends EventEmitter {
     if (this.running.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       const settled = Promise.all([...this.running.values()].map((r) => r.done));
-      const graceOver = new Promise<'grace'>((resolve) => (timer = setTimeout(() => resolve('grace'), graceMs)));
+      const graceOver = new Promise<'grace'>(
+        (resolve) => (timer = setTimeout(() => resolve('grace'), graceMs)),
+      );
       const first = await Promise.race([settled, graceOver]);
       clearTimeout(timer);
       if (first === 'grace') {
@@ -279,6 +311,7 @@ export class Worker extends EventEmitter {
     if (this.renewTimer) clearInterval(this.renewTimer);
     for (const off of this.unsubscribe) off();
     await this.maintenance?.stop();
+    this.loopMonitor?.stop();
     await Promise.all(Object.values(this.runners).map((runner) => runner?.close()));
     try {
       await this.docket.store.removeWorkers({ ids: [this.id] });
@@ -305,10 +338,11 @@ function abortReason(reason: 'cancel' | 'lease-lost' | 'shutdown', id: string): 
   return new DocketError(code, message);
 }
 
-
 function positiveInt(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new DocketError('DOCKET_INVALID_ARGUMENT', `${field} must be an integer ≥ 1`, { details: { field } });
+    throw new DocketError('DOCKET_INVALID_ARGUMENT', `${field} must be an integer ≥ 1`, {
+      details: { field },
+    });
   }
   return value;
 }

@@ -1,0 +1,691 @@
+// The store conformance suite: every store operation and every guarantee of
+// DESIGN.md, as one function each store's test file calls. A store is done
+// when this passes on it unchanged; any skip is named at the call with its reason.
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, it } from 'node:test';
+import { QueueFullError } from '../../src/errors.js';
+import type { AttemptError } from '../../src/job.js';
+import type { NewJob, Store } from '../../src/store/store.js';
+
+/** What a store's test file passes to the suite. */
+export interface StoreSuiteOptions {
+  name: string;
+  /** A fresh, migrated, empty store, and how to dispose of it. */
+  makeStore: () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
+  /** Cases to skip, by name, each with its reason. */
+  skip?: Record<string, string>;
+}
+
+const T0 = Date.UTC(2030, 0, 1);
+const LEASE = 30_000;
+
+/** A job row with defaults; override what a case is about. */
+export function newJob(overrides: Partial<NewJob> = {}): NewJob {
+  return {
+    task: 'test-task',
+    queue: 'default',
+    input: JSON.stringify({ n: 1 }),
+    priority: 0,
+    runAt: T0,
+    maxAttempts: 3,
+    key: null,
+    timeoutMs: null,
+    ...overrides,
+  };
+}
+
+function attemptError(attempt: number, message = 'boom'): AttemptError {
+  return { attempt, message, at: T0, workerId: 'w1' };
+}
+
+/** Runs every conformance case against the stores `makeStore` returns. */
+export function runStoreSuite(options: StoreSuiteOptions): void {
+  describe(`store conformance: ${options.name}`, () => {
+    let store: Store;
+    const stores: { cleanup: () => Promise<void> }[] = [];
+
+    beforeEach(async () => {
+      const made = await options.makeStore();
+      store = made.store;
+      stores.push(made);
+    });
+    after(async () => {
+      for (const made of stores) await made.cleanup();
+    });
+
+    const test = (name: string, fn: () => Promise<void>) => {
+      const reason = options.skip?.[name];
+      if (reason) it(name, { skip: reason }, fn);
+      else it(name, fn);
+    };
+
+    const enqueue = async (...jobs: Partial<NewJob>[]) =>
+      (await store.enqueue({ now: T0, jobs: jobs.map(newJob) })).map((o) => o.job);
+    const claim = (limit = 10, now = T0, extra: { queues?: string[]; workerId?: string } = {}) =>
+      store.claim({
+        now,
+        queues: extra.queues ?? [],
+        limit,
+        workerId: extra.workerId ?? 'w1',
+        leaseMs: LEASE,
+      });
+
+    describe('migrate and enqueue', () => {
+      test('migrate is idempotent', async () => {
+        await store.migrate();
+        await store.migrate();
+        assert.equal((await store.listJobs({})).jobs.length, 0);
+      });
+
+      test('enqueue stores every field and returns the job', async () => {
+        const [job] = await enqueue({
+          task: 'email',
+          queue: 'emails',
+          input: JSON.stringify({ to: 'a@b.c', nested: { x: [1, 2] } }),
+          priority: 7,
+          maxAttempts: 5,
+          key: 'k1',
+          timeoutMs: 1234,
+        });
+        assert.ok(job);
+        assert.equal(typeof job.id, 'string');
+        assert.equal(job.task, 'email');
+        assert.equal(job.queue, 'emails');
+        assert.equal(job.state, 'available');
+        assert.deepEqual(job.input, { to: 'a@b.c', nested: { x: [1, 2] } });
+        assert.equal(job.priority, 7);
+        assert.equal(job.maxAttempts, 5);
+        assert.equal(job.attempt, 0);
+        assert.equal(job.key, 'k1');
+        assert.equal(job.timeoutMs, 1234);
+        assert.equal(job.createdAt, T0);
+        assert.equal(job.runAt, T0);
+        assert.deepEqual(job.errors, []);
+        assert.equal(job.result, null);
+        assert.deepEqual(await store.getJob({ id: job.id }), job);
+      });
+
+      test('a future run time makes the job scheduled', async () => {
+        const [job] = await enqueue({ runAt: T0 + 60_000 });
+        assert.equal(job!.state, 'scheduled');
+      });
+
+      test('enqueue of many keeps their order and gives distinct ids', async () => {
+        const jobs = await enqueue(
+          ...Array.from({ length: 50 }, (_, n) => ({ input: JSON.stringify({ n }) })),
+        );
+        assert.equal(new Set(jobs.map((j) => j.id)).size, 50);
+        assert.deepEqual(
+          jobs.map((j) => (j.input as { n: number }).n),
+          Array.from({ length: 50 }, (_, n) => n),
+        );
+      });
+
+      test('a unique key returns the unfinished job instead of adding one', async () => {
+        const [first] = await enqueue({ key: 'welcome:1' });
+        const [again] = await store.enqueue({
+          now: T0 + 1,
+          jobs: [newJob({ key: 'welcome:1', input: '{"n":2}' })],
+        });
+        assert.equal(again!.duplicate, true);
+        assert.equal(again!.job.id, first!.id);
+        assert.deepEqual(again!.job.input, { n: 1 });
+        assert.equal((await store.listJobs({ key: 'welcome:1' })).jobs.length, 1);
+      });
+
+      test('duplicate keys inside one batch resolve to the first', async () => {
+        const outcomes = await store.enqueue({ now: T0, jobs: [newJob({ key: 'k' }), newJob({ key: 'k' })] });
+        assert.equal(outcomes[0]!.duplicate, false);
+        assert.equal(outcomes[1]!.duplicate, true);
+        assert.equal(outcomes[1]!.job.id, outcomes[0]!.job.id);
+      });
+
+      test('a key is free again once its job has finished', async () => {
+        const [first] = await enqueue({ key: 'once' });
+        const [held] = await claim();
+        assert.equal(held!.id, first!.id);
+        assert.deepEqual(
+          await store.complete({ now: T0, jobs: [{ id: held!.id, attempt: 1, result: null }] }),
+          [true],
+        );
+        const [second] = await store.enqueue({ now: T0, jobs: [newJob({ key: 'once' })] });
+        assert.equal(second!.duplicate, false);
+        assert.notEqual(second!.job.id, first!.id);
+      });
+
+      test('the backlog limit refuses the whole batch and stores nothing', async () => {
+        await store.updateQueue({ now: T0, name: 'small', backlogLimit: 3 });
+        await enqueue({ queue: 'small' }, { queue: 'small' });
+        await assert.rejects(
+          store.enqueue({ now: T0, jobs: [newJob({ queue: 'small' }), newJob({ queue: 'small' })] }),
+          (error: unknown) => error instanceof QueueFullError && error.retryAfter >= 1,
+        );
+        assert.equal((await store.listJobs({ queue: 'small' })).jobs.length, 2);
+        await enqueue({ queue: 'small' });
+        assert.equal((await store.listJobs({ queue: 'small' })).jobs.length, 3);
+      });
+
+      test('enqueue wakes listeners of the queue', async () => {
+        const woken: string[] = [];
+        const off = store.notifier.onJobsAvailable((queue) => woken.push(queue));
+        await enqueue({ queue: 'wake-me' });
+        for (let i = 0; i < 100 && !woken.includes('wake-me'); i++)
+          await new Promise((r) => setTimeout(r, 20));
+        off();
+        assert.ok(woken.includes('wake-me'));
+      });
+    });
+
+    describe('claim', () => {
+      test('claims in order of priority, then run time, then arrival', async () => {
+        const [a, b, c, d] = await enqueue(
+          { priority: 0, runAt: T0 - 10 },
+          { priority: 5, runAt: T0 - 1 },
+          { priority: 0, runAt: T0 - 20 },
+          { priority: 0, runAt: T0 - 20 },
+        );
+        const claimed = await claim(10);
+        assert.deepEqual(
+          claimed.map((j) => j.id),
+          [b!.id, c!.id, d!.id, a!.id],
+        );
+      });
+
+      test('a claim leases the job to the worker', async () => {
+        await enqueue({});
+        const [job] = await claim(1, T0 + 5, { workerId: 'worker-a' });
+        assert.equal(job!.state, 'active');
+        assert.equal(job!.attempt, 1);
+        assert.equal(job!.workerId, 'worker-a');
+        assert.equal(job!.leaseExpiresAt, T0 + 5 + LEASE);
+        assert.equal(job!.startedAt, T0 + 5);
+      });
+
+      test('claims at most `limit` jobs and never one twice', async () => {
+        await enqueue(...Array.from({ length: 25 }, () => ({})));
+        const [x, y, z] = await Promise.all([claim(10), claim(10), claim(10)]);
+        const ids = [...x!, ...y!, ...z!].map((j) => j.id);
+        assert.equal(ids.length, 25);
+        assert.equal(new Set(ids).size, 25);
+        assert.ok(x!.length <= 10 && y!.length <= 10 && z!.length <= 10);
+        assert.equal((await claim(10)).length, 0);
+      });
+
+      test('scheduled jobs are claimed only once due', async () => {
+        await enqueue({ runAt: T0 + 1000 });
+        assert.equal((await claim(10, T0 + 999)).length, 0);
+        assert.equal((await claim(10, T0 + 1000)).length, 1);
+      });
+
+      test('claims only from the queues asked for; none means all', async () => {
+        await enqueue({ queue: 'a' }, { queue: 'b' }, { queue: 'c' });
+        const fromA = await claim(10, T0, { queues: ['a', 'b'] });
+        assert.deepEqual(fromA.map((j) => j.queue).sort(), ['a', 'b']);
+        const rest = await claim(10, T0);
+        assert.deepEqual(
+          rest.map((j) => j.queue),
+          ['c'],
+        );
+      });
+
+      test('a paused queue is not claimed until resumed', async () => {
+        await enqueue({ queue: 'p' }, { queue: 'q' });
+        const settings = await store.updateQueue({ now: T0, name: 'p', paused: true });
+        assert.equal(settings.paused, true);
+        assert.deepEqual(
+          (await claim(10)).map((j) => j.queue),
+          ['q'],
+        );
+        await store.updateQueue({ now: T0, name: 'p', paused: false });
+        assert.deepEqual(
+          (await claim(10)).map((j) => j.queue),
+          ['p'],
+        );
+      });
+    });
+
+    describe('leases and fencing', () => {
+      test('renew extends held leases and reports lost ones', async () => {
+        await enqueue({}, {});
+        const [a, b] = await claim(2);
+        const outcome = await store.renewLeases({
+          now: T0 + 10_000,
+          workerId: 'w1',
+          leaseMs: LEASE,
+          jobs: [
+            { id: a!.id, attempt: 1 },
+            { id: b!.id, attempt: 2 },
+          ],
+        });
+        assert.deepEqual(outcome.lost, [b!.id]);
+        assert.equal((await store.getJob({ id: a!.id }))!.leaseExpiresAt, T0 + 10_000 + LEASE);
+        const other = await store.renewLeases({
+          now: T0,
+          workerId: 'w2',
+          leaseMs: LEASE,
+          jobs: [{ id: a!.id, attempt: 1 }],
+        });
+        assert.deepEqual(other.lost, [a!.id]);
+      });
+
+      test('complete stores the result; a second completion is refused', async () => {
+        await enqueue({});
+        const [job] = await claim(1);
+        const done = await store.complete({
+          now: T0 + 7,
+          jobs: [{ id: job!.id, attempt: 1, result: '{"ok":true}' }],
+        });
+        assert.deepEqual(done, [true]);
+        const stored = await store.getJob({ id: job!.id });
+        assert.equal(stored!.state, 'completed');
+        assert.deepEqual(stored!.result, { ok: true });
+        assert.equal(stored!.finishedAt, T0 + 7);
+        assert.equal(stored!.leaseExpiresAt, null);
+        assert.deepEqual(
+          await store.complete({ now: T0, jobs: [{ id: job!.id, attempt: 1, result: null }] }),
+          [false],
+        );
+      });
+
+      test('a worker whose lease expired cannot complete, fail, or write progress', async () => {
+        await enqueue({});
+        const [job] = await claim(1, T0, { workerId: 'old' });
+        const reclaimed = await store.reclaimExpired({ now: T0 + LEASE + 1, limit: 10 });
+        assert.deepEqual(reclaimed.retried, [job!.id]);
+        const [again] = await claim(1, T0 + LEASE + 2, { workerId: 'new' });
+        assert.equal(again!.attempt, 2);
+        const fence = { id: job!.id, attempt: 1 };
+        assert.deepEqual(await store.complete({ now: T0, jobs: [{ ...fence, result: '"late"' }] }), [false]);
+        assert.deepEqual(
+          await store.fail({ now: T0, jobs: [{ ...fence, error: attemptError(1), retryAt: null }] }),
+          [false],
+        );
+        assert.equal(await store.setProgress({ ...fence, now: T0, progress: '50' }), false);
+        assert.deepEqual(await store.markCancelled({ now: T0, jobs: [fence] }), [false]);
+        assert.deepEqual(await store.release({ now: T0, jobs: [fence] }), [false]);
+        await store.appendLogs({ lines: [{ ...fence, at: T0, level: 'info', message: 'late' }] });
+        assert.equal((await store.getLogs({ id: job!.id })).length, 0);
+        const current = await store.getJob({ id: job!.id });
+        assert.equal(current!.state, 'active');
+        assert.equal(current!.workerId, 'new');
+        assert.deepEqual(
+          await store.complete({ now: T0, jobs: [{ id: job!.id, attempt: 2, result: '1' }] }),
+          [true],
+        );
+      });
+
+      test('batched completions are fenced one by one', async () => {
+        await enqueue({}, {}, {});
+        const [a, b, c] = await claim(3);
+        const done = await store.complete({
+          now: T0,
+          jobs: [
+            { id: a!.id, attempt: 1, result: '1' },
+            { id: b!.id, attempt: 9, result: '2' },
+            { id: c!.id, attempt: 1, result: '3' },
+          ],
+        });
+        assert.deepEqual(done, [true, false, true]);
+        assert.equal((await store.getJob({ id: b!.id }))!.state, 'active');
+      });
+    });
+
+    describe('failures, retries and reclaim', () => {
+      test('fail with a retry time schedules the next attempt and keeps the error', async () => {
+        await enqueue({});
+        const [job] = await claim(1);
+        const error = { ...attemptError(1, 'smtp down'), code: 'E_SMTP', stack: 'Error: smtp down\n  at x' };
+        assert.deepEqual(
+          await store.fail({ now: T0, jobs: [{ id: job!.id, attempt: 1, error, retryAt: T0 + 5000 }] }),
+          [true],
+        );
+        const stored = await store.getJob({ id: job!.id });
+        assert.equal(stored!.state, 'scheduled');
+        assert.equal(stored!.runAt, T0 + 5000);
+        assert.deepEqual(stored!.errors, [error]);
+        assert.equal((await claim(1, T0 + 4999)).length, 0);
+        const [second] = await claim(1, T0 + 5000);
+        assert.equal(second!.attempt, 2);
+      });
+
+      test('fail with a retry time already due makes the job available', async () => {
+        await enqueue({});
+        const [job] = await claim(1);
+        await store.fail({
+          now: T0 + 10,
+          jobs: [{ id: job!.id, attempt: 1, error: attemptError(1), retryAt: T0 + 10 }],
+        });
+        assert.equal((await store.getJob({ id: job!.id }))!.state, 'available');
+      });
+
+      test('fail without a retry time ends the job failed with every error kept', async () => {
+        await enqueue({ maxAttempts: 2 });
+        let [job] = await claim(1);
+        await store.fail({
+          now: T0,
+          jobs: [{ id: job!.id, attempt: 1, error: attemptError(1, 'one'), retryAt: T0 }],
+        });
+        [job] = await claim(1);
+        await store.fail({
+          now: T0 + 1,
+          jobs: [{ id: job!.id, attempt: 2, error: attemptError(2, 'two'), retryAt: null }],
+        });
+        const stored = await store.getJob({ id: job!.id });
+        assert.equal(stored!.state, 'failed');
+        assert.equal(stored!.finishedAt, T0 + 1);
+        assert.deepEqual(
+          stored!.errors.map((e) => e.message),
+          ['one', 'two'],
+        );
+      });
+
+      test('reclaim returns expired leases to the queue as a failed attempt', async () => {
+        await enqueue({}, {});
+        const [a, b] = await claim(2);
+        await store.renewLeases({
+          now: T0 + 20_000,
+          workerId: 'w1',
+          leaseMs: LEASE,
+          jobs: [{ id: b!.id, attempt: 1 }],
+        });
+        assert.deepEqual(await store.reclaimExpired({ now: T0 + LEASE - 1, limit: 10 }), {
+          retried: [],
+          failed: [],
+        });
+        const outcome = await store.reclaimExpired({ now: T0 + LEASE + 1, limit: 10 });
+        assert.deepEqual(outcome, { retried: [a!.id], failed: [] });
+        const stored = await store.getJob({ id: a!.id });
+        assert.equal(stored!.state, 'available');
+        assert.equal(stored!.errors.length, 1);
+        assert.equal(stored!.errors[0]!.code, 'DOCKET_LEASE_LOST');
+        assert.match(stored!.errors[0]!.message, /lease expired/);
+        assert.equal((await store.getJob({ id: b!.id }))!.state, 'active');
+      });
+
+      test('reclaim fails a job that has no attempts left', async () => {
+        await enqueue({ maxAttempts: 1 });
+        const [job] = await claim(1);
+        const outcome = await store.reclaimExpired({ now: T0 + LEASE + 1, limit: 10 });
+        assert.deepEqual(outcome, { retried: [], failed: [job!.id] });
+        assert.equal((await store.getJob({ id: job!.id }))!.state, 'failed');
+      });
+
+      test('reclaim takes at most `limit` jobs per call', async () => {
+        await enqueue({}, {}, {});
+        await claim(3);
+        const first = await store.reclaimExpired({ now: T0 + LEASE + 1, limit: 2 });
+        assert.equal(first.retried.length, 2);
+        const second = await store.reclaimExpired({ now: T0 + LEASE + 1, limit: 2 });
+        assert.equal(second.retried.length, 1);
+      });
+
+      test('release hands a job back without using up an attempt', async () => {
+        await enqueue({ maxAttempts: 1 });
+        const [job] = await claim(1);
+        assert.deepEqual(await store.release({ now: T0 + 3, jobs: [{ id: job!.id, attempt: 1 }] }), [true]);
+        const stored = await store.getJob({ id: job!.id });
+        assert.equal(stored!.state, 'available');
+        assert.equal(stored!.maxAttempts, 2);
+        const [again] = await claim(1, T0 + 4);
+        assert.equal(again!.attempt, 2);
+      });
+
+      test('retry puts a failed job back with one more attempt', async () => {
+        await enqueue({ maxAttempts: 1 });
+        const [job] = await claim(1);
+        await store.fail({
+          now: T0,
+          jobs: [{ id: job!.id, attempt: 1, error: attemptError(1), retryAt: null }],
+        });
+        const outcome = await store.retry({ now: T0 + 100, id: job!.id });
+        assert.equal(outcome!.changed, true);
+        assert.equal(outcome!.job.state, 'available');
+        assert.equal(outcome!.job.finishedAt, null);
+        assert.ok(outcome!.job.maxAttempts >= 2);
+        assert.equal(outcome!.job.errors.length, 1);
+        const [again] = await claim(1, T0 + 100);
+        assert.equal(again!.attempt, 2);
+      });
+
+      test('retry refuses jobs that are not failed or cancelled', async () => {
+        const [job] = await enqueue({});
+        const outcome = await store.retry({ now: T0, id: job!.id });
+        assert.equal(outcome!.changed, false);
+        assert.equal(outcome!.job.state, 'available');
+        assert.equal(await store.retry({ now: T0, id: '999999999' }), null);
+      });
+    });
+
+    describe('cancel', () => {
+      test('a waiting job is cancelled at once', async () => {
+        const [now, later] = await enqueue({}, { runAt: T0 + 60_000 });
+        for (const job of [now!, later!]) {
+          const outcome = await store.cancel({ now: T0 + 1, id: job.id });
+          assert.equal(outcome!.changed, true);
+          assert.equal(outcome!.job.state, 'cancelled');
+          assert.equal(outcome!.job.finishedAt, T0 + 1);
+        }
+        assert.equal((await claim(10, T0 + 100_000)).length, 0);
+      });
+
+      test('a running job gets a cancel request, reported on renew and notified', async () => {
+        await enqueue({});
+        const [job] = await claim(1);
+        const notified: string[] = [];
+        const off = store.notifier.onCancelRequested((id) => notified.push(id));
+        const outcome = await store.cancel({ now: T0, id: job!.id });
+        assert.equal(outcome!.changed, true);
+        assert.equal(outcome!.job.state, 'active');
+        assert.equal(outcome!.job.cancelRequested, true);
+        const renewed = await store.renewLeases({
+          now: T0,
+          workerId: 'w1',
+          leaseMs: LEASE,
+          jobs: [{ id: job!.id, attempt: 1 }],
+        });
+        assert.deepEqual(renewed.cancelRequested, [job!.id]);
+        for (let i = 0; i < 100 && !notified.includes(job!.id); i++)
+          await new Promise((r) => setTimeout(r, 20));
+        off();
+        assert.ok(notified.includes(job!.id));
+        assert.deepEqual(await store.markCancelled({ now: T0 + 2, jobs: [{ id: job!.id, attempt: 1 }] }), [
+          true,
+        ]);
+        assert.equal((await store.getJob({ id: job!.id }))!.state, 'cancelled');
+      });
+
+      test('a finished job cannot be cancelled; an unknown one is null', async () => {
+        await enqueue({});
+        const [job] = await claim(1);
+        await store.complete({ now: T0, jobs: [{ id: job!.id, attempt: 1, result: null }] });
+        const outcome = await store.cancel({ now: T0, id: job!.id });
+        assert.equal(outcome!.changed, false);
+        assert.equal(outcome!.job.state, 'completed');
+        assert.equal(await store.cancel({ now: T0, id: '999999999' }), null);
+      });
+
+      test('a cancelled job can be retried', async () => {
+        const [job] = await enqueue({});
+        await store.cancel({ now: T0, id: job!.id });
+        const outcome = await store.retry({ now: T0, id: job!.id });
+        assert.equal(outcome!.job.state, 'available');
+        assert.equal(outcome!.job.cancelRequested, false);
+      });
+    });
+
+    describe('progress, logs and delete', () => {
+      test('progress and logs are kept on the running job', async () => {
+        await enqueue({});
+        const [job] = await claim(1);
+        const fence = { id: job!.id, attempt: 1 };
+        assert.equal(await store.setProgress({ ...fence, now: T0, progress: '{"done":3,"of":10}' }), true);
+        await store.appendLogs({
+          lines: [
+            { ...fence, at: T0, level: 'info', message: 'first' },
+            { ...fence, at: T0 + 1, level: 'warn', message: 'second' },
+            { ...fence, at: T0 + 2, level: 'error', message: 'third' },
+          ],
+        });
+        assert.deepEqual((await store.getJob({ id: job!.id }))!.progress, { done: 3, of: 10 });
+        const logs = await store.getLogs({ id: job!.id });
+        assert.deepEqual(
+          logs.map((l) => [l.level, l.message, l.attempt]),
+          [
+            ['info', 'first', 1],
+            ['warn', 'second', 1],
+            ['error', 'third', 1],
+          ],
+        );
+        const after = await store.getLogs({ id: job!.id, afterSeq: logs[0]!.seq, limit: 1 });
+        assert.deepEqual(
+          after.map((l) => l.message),
+          ['second'],
+        );
+      });
+
+      test('delete removes a finished or waiting job with its logs, never a running one', async () => {
+        const [waiting, running] = await enqueue({ priority: -1 }, { priority: 1 });
+        const [held] = await claim(1);
+        assert.equal(held!.id, running!.id);
+        await store.appendLogs({
+          lines: [{ id: held!.id, attempt: 1, at: T0, level: 'info', message: 'x' }],
+        });
+        assert.equal(await store.deleteJob({ now: T0, id: running!.id }), 'running');
+        assert.equal(await store.deleteJob({ now: T0, id: waiting!.id }), 'deleted');
+        assert.equal(await store.getJob({ id: waiting!.id }), null);
+        await store.complete({ now: T0, jobs: [{ id: held!.id, attempt: 1, result: null }] });
+        assert.equal(await store.deleteJob({ now: T0, id: held!.id }), 'deleted');
+        assert.equal((await store.getLogs({ id: held!.id })).length, 0);
+        assert.equal(await store.deleteJob({ now: T0, id: held!.id }), 'not-found');
+      });
+    });
+
+    describe('listing and counting', () => {
+      test('list filters by state, queue, task and key, newest first', async () => {
+        await enqueue(
+          { queue: 'a', task: 't1' },
+          { queue: 'a', task: 't2', key: 'kk' },
+          { queue: 'b', task: 't1', runAt: T0 + 1000 },
+        );
+        const all = await store.listJobs({});
+        assert.equal(all.jobs.length, 3);
+        assert.ok(Number(all.jobs[0]!.id) > Number(all.jobs[2]!.id));
+        assert.equal((await store.listJobs({ queue: 'a' })).jobs.length, 2);
+        assert.equal((await store.listJobs({ task: 't1' })).jobs.length, 2);
+        assert.equal((await store.listJobs({ key: 'kk' })).jobs.length, 1);
+        assert.equal((await store.listJobs({ states: ['scheduled'] })).jobs.length, 1);
+        assert.equal(
+          (await store.listJobs({ states: ['scheduled', 'available'], queue: 'a', task: 't1' })).jobs.length,
+          1,
+        );
+      });
+
+      test('the cursor pages through every job exactly once', async () => {
+        await enqueue(...Array.from({ length: 23 }, () => ({})));
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 10; page++) {
+          const result = await store.listJobs({ limit: 5, ...(cursor ? { cursor } : {}) });
+          seen.push(...result.jobs.map((j) => j.id));
+          if (!result.nextCursor) break;
+          cursor = result.nextCursor;
+        }
+        assert.equal(seen.length, 23);
+        assert.equal(new Set(seen).size, 23);
+      });
+
+      test('counts per queue and state', async () => {
+        await enqueue({ queue: 'a' }, { queue: 'a' }, { queue: 'b', runAt: T0 + 5 });
+        await claim(1, T0, { queues: ['a'] });
+        const counts = await store.countJobs();
+        const a = counts.find((c) => c.queue === 'a')!;
+        const b = counts.find((c) => c.queue === 'b')!;
+        assert.deepEqual(a.counts, {
+          scheduled: 0,
+          available: 1,
+          active: 1,
+          completed: 0,
+          failed: 0,
+          cancelled: 0,
+        });
+        assert.equal(b.counts.scheduled, 1);
+        assert.deepEqual(
+          (await store.countJobs({ queue: 'b' })).map((c) => c.queue),
+          ['b'],
+        );
+      });
+
+      test('queues list settings, counts, the oldest waiting job and the drain rate', async () => {
+        await enqueue({ queue: 'q', runAt: T0 - 500 }, { queue: 'q' });
+        const [job] = await claim(1, T0, { queues: ['q'] });
+        await store.complete({ now: T0 + 10, jobs: [{ id: job!.id, attempt: 1, result: null }] });
+        await store.updateQueue({ now: T0, name: 'settings-only', backlogLimit: 10 });
+        const queues = await store.listQueues({ now: T0 + 20 });
+        const q = queues.find((x) => x.name === 'q')!;
+        assert.equal(q.counts.available, 1);
+        assert.equal(q.counts.completed, 1);
+        assert.equal(q.oldestAvailableAt, T0);
+        assert.equal(q.finishedLastMinute, 1);
+        assert.equal(q.paused, false);
+        const s = queues.find((x) => x.name === 'settings-only')!;
+        assert.equal(s.backlogLimit, 10);
+      });
+
+      test('queue settings keep what an update leaves out and clear with null', async () => {
+        await store.updateQueue({ now: T0, name: 'x', backlogLimit: 5 });
+        let settings = await store.updateQueue({ now: T0, name: 'x', paused: true });
+        assert.deepEqual(settings, { name: 'x', paused: true, backlogLimit: 5 });
+        settings = await store.updateQueue({ now: T0, name: 'x', backlogLimit: null });
+        assert.deepEqual(settings, { name: 'x', paused: true, backlogLimit: null });
+      });
+    });
+
+    describe('workers and pruning', () => {
+      test('the worker registry keeps heartbeats and drops stale or stopped workers', async () => {
+        const worker = (id: string) => ({
+          id,
+          host: 'h',
+          pid: 1,
+          queues: ['a'],
+          concurrency: 4,
+          startedAt: T0,
+          heartbeatAt: T0,
+          info: { running: 0 },
+        });
+        await store.heartbeat({ now: T0, worker: worker('w1') });
+        await store.heartbeat({ now: T0, worker: worker('w2') });
+        await store.heartbeat({ now: T0 + 1000, worker: { ...worker('w1'), info: { running: 3 } } });
+        let workers = await store.listWorkers({ now: T0 + 1000 });
+        assert.equal(workers.length, 2);
+        const w1 = workers.find((w) => w.id === 'w1')!;
+        assert.equal(w1.heartbeatAt, T0 + 1000);
+        assert.deepEqual(w1.info, { running: 3 });
+        assert.deepEqual(w1.queues, ['a']);
+        assert.equal(await store.removeWorkers({ staleBefore: T0 + 500 }), 1);
+        workers = await store.listWorkers({ now: T0 + 1000 });
+        assert.deepEqual(
+          workers.map((w) => w.id),
+          ['w1'],
+        );
+        assert.equal(await store.removeWorkers({ ids: ['w1'] }), 1);
+        assert.equal((await store.listWorkers({ now: T0 })).length, 0);
+      });
+
+      test('prune deletes finished jobs past the cutoff, in batches', async () => {
+        await enqueue({}, {}, {}, {});
+        const [a, b, c] = await claim(3);
+        await store.complete({ now: T0 + 10, jobs: [{ id: a!.id, attempt: 1, result: null }] });
+        await store.fail({
+          now: T0 + 20,
+          jobs: [{ id: b!.id, attempt: 1, error: attemptError(1), retryAt: null }],
+        });
+        await store.complete({ now: T0 + 1000, jobs: [{ id: c!.id, attempt: 1, result: null }] });
+        assert.equal(await store.prune({ now: T0 + 2000, finishedBefore: T0 + 500, limit: 1 }), 1);
+        assert.equal(await store.prune({ now: T0 + 2000, finishedBefore: T0 + 500, limit: 10 }), 1);
+        assert.equal(await store.prune({ now: T0 + 2000, finishedBefore: T0 + 500, limit: 10 }), 0);
+        const left = (await store.listJobs({})).jobs.map((j) => j.state).sort();
+        assert.deepEqual(left, ['available', 'completed']);
+      });
+    });
+  });
+}
