@@ -5,7 +5,7 @@
 // so they run alone, after the rest. Node 20's `--test` does not expand
 // globs itself, hence this small script.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(dir) {
@@ -37,7 +37,7 @@ const totals = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
 
 function run(group, concurrency, name) {
   if (group.length === 0) return 0;
-  const tap = join('test-output', `${name}.tap`);
+  const tap = join('test-output', `${name}-${process.pid}.tap`);
   const result = spawnSync(
     process.execPath,
     [
@@ -57,6 +57,7 @@ function run(group, concurrency, name) {
   );
   // The TAP file's closing lines carry the counts; add them up across groups.
   const text = readFileSync(tap, 'utf8');
+  rmSync(tap, { force: true });
   for (const key of Object.keys(totals)) {
     const match = new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text);
     if (match) totals[key] += Number(match[1]);

@@ -297,3 +297,25 @@ describe('worker', () => {
     assert.deepEqual(order, [5, 3, 1]);
   });
 });
+
+describe('maintenance', () => {
+  it('prunes finished jobs past retention and keeps the rest', async () => {
+    const clock = new ManualClock();
+    const noop = defineTask({ name: 'noop', run: () => 'ok' });
+    const docket = await setup({ tasks: [noop], clock });
+    const worker = docket.startWorker({ maintenance: false });
+    const old = await docket.enqueue(noop, {});
+    await docket.waitFor(old.id);
+    clock.advance(2 * 86_400_000);
+    const fresh = await docket.enqueue(noop, {});
+    await docket.waitFor(fresh.id);
+    const waiting = await docket.enqueue(noop, {}, { delay: '30d' });
+    await worker.stop();
+    const { Maintenance } = await import('../../src/index.js');
+    const report = await new Maintenance(docket, { retention: '1d' }).runOnce();
+    assert.equal(report.pruned, 1);
+    assert.equal(await docket.getJob(old.id), null);
+    assert.equal((await docket.getJob(fresh.id))!.state, 'completed');
+    assert.equal((await docket.getJob(waiting.id))!.state, 'scheduled');
+  });
+});

@@ -5,18 +5,29 @@
 UPDATE docket_jobs SET state = 'available'
 WHERE state = 'scheduled' AND run_at <= :now;
 
--- name: claim
+-- name: claimCandidatesInQueue
+-- Walks docket_jobs_claim in claim order for one queue and stops at LIMIT.
+SELECT id, priority, run_at FROM docket_jobs
+WHERE state = 'available' AND queue = :queue
+ORDER BY priority DESC, run_at, id
+LIMIT :limit;
+
+-- name: claimCandidatesAnyQueue
+-- Walks docket_jobs_claim_any in claim order, skipping paused queues.
+SELECT id, priority, run_at FROM docket_jobs
+WHERE state = 'available'
+  AND queue NOT IN (SELECT name FROM docket_queues WHERE paused = 1)
+ORDER BY priority DESC, run_at, id
+LIMIT :limit;
+
+-- name: pausedQueues
+SELECT name FROM docket_queues WHERE paused = 1;
+
+-- name: claimIds
 UPDATE docket_jobs
 SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
     lease_expires_at = :lease_expires_at, started_at = :now
-WHERE id IN (
-  SELECT id FROM docket_jobs
-  WHERE state = 'available'
-    AND (:all_queues = 1 OR queue IN (SELECT value FROM json_each(:queues)))
-    AND queue NOT IN (SELECT name FROM docket_queues WHERE paused = 1)
-  ORDER BY priority DESC, run_at, id
-  LIMIT :limit
-)
+WHERE id IN (SELECT value FROM json_each(:ids)) AND state = 'available'
 RETURNING *;
 
 -- name: insertJob
@@ -29,12 +40,14 @@ RETURNING *;
 SELECT * FROM docket_jobs
 WHERE key = :key AND state IN ('scheduled', 'available', 'active');
 
+-- name: backlogLimits
+SELECT name, backlog_limit FROM docket_queues WHERE backlog_limit IS NOT NULL;
+
 -- name: queueBacklog
 SELECT
-  (SELECT backlog_limit FROM docket_queues WHERE name = :queue) AS backlog_limit,
   (SELECT count(*) FROM docket_jobs WHERE queue = :queue AND state IN ('scheduled', 'available')) AS waiting,
   (SELECT count(*) FROM docket_jobs
-     WHERE queue = :queue AND state IN ('completed', 'failed') AND finished_at >= :since) AS drained;
+     WHERE state IN ('completed', 'failed') AND finished_at >= :since AND queue = :queue) AS drained;
 
 -- name: renewLease
 UPDATE docket_jobs SET lease_expires_at = :lease_expires_at

@@ -5,6 +5,7 @@ import { QueueFullError } from '../../errors.js';
 import type { Job, JobState } from '../../job.js';
 import { sharedNotifier } from '../local-notifier.js';
 import { compareClaimOrder, emptyCounts, type JobRow, retryAfterSeconds, rowToJob } from '../rows.js';
+import { rowToSchedule, type ScheduleRow, specToColumns } from '../schedule-rows.js';
 import { loadMigrations, loadNamedStatements, statement } from '../sql-file.js';
 import type {
   AppendLogsParams,
@@ -15,6 +16,8 @@ import type {
   EnqueueParams,
   FailParams,
   FencedParams,
+  FireTickOutcome,
+  FireTickParams,
   HeartbeatParams,
   IdParams,
   JobPage,
@@ -29,10 +32,13 @@ import type {
   ReclaimParams,
   RenewOutcome,
   RenewParams,
+  ScheduleRecord,
   Store,
   StoreCapabilities,
   StoredLogLine,
   UpdateQueueParams,
+  UpdateScheduleParams,
+  UpsertScheduleParams,
   WorkerRecord,
 } from '../store.js';
 
@@ -56,10 +62,18 @@ export interface SqliteStoreOptions {
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const SQL = loadNamedStatements(resolve(here, 'queries.sql'));
+const SQL = new Map([
+  ...loadNamedStatements(resolve(here, 'queries.sql')),
+  ...loadNamedStatements(resolve(here, 'schedules.sql')),
+]);
 const MIGRATIONS = loadMigrations(resolve(here, 'migrations'));
 
 type Row = Record<string, unknown>;
+type Candidate = { id: number; priority: number; run_at: number };
+
+function compareCandidates(a: Candidate, b: Candidate): number {
+  return b.priority - a.priority || a.run_at - b.run_at || a.id - b.id;
+}
 
 /** The embedded default store: one SQLite file, any number of processes on one host. */
 export class SqliteStore implements Store {
@@ -80,8 +94,11 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (this.filename !== ':memory:') this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${(options.synchronous ?? 'normal').toUpperCase()}`);
+    this.transaction = this.db.transaction((fn: () => unknown) => fn());
     this.notifier =
-      this.filename === ':memory:' ? sharedNotifier(`memory:${Math.random()}`) : sharedNotifier(this.filename);
+      this.filename === ':memory:'
+        ? sharedNotifier(`memory:${Math.random()}`)
+        : sharedNotifier(this.filename);
   }
 
   private stmt(name: string): Database.Statement {
@@ -93,10 +110,15 @@ export class SqliteStore implements Store {
     return prepared;
   }
 
-  /** Runs `fn` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so no deadlock on upgrade. */
+  /**
+   * Runs `fn` in a BEGIN IMMEDIATE transaction: the write lock is taken up
+   * front, so two processes never deadlock upgrading a read lock. The wrapper
+   * is built once; building one per call costs more than a small write.
+   */
   private write<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.transaction.immediate(fn) as T;
   }
+  private readonly transaction: Database.Transaction<(fn: () => unknown) => unknown>;
 
   async migrate(): Promise<void> {
     this.db.exec(
@@ -120,26 +142,7 @@ export class SqliteStore implements Store {
   }
 
   async enqueue(params: EnqueueParams): Promise<EnqueueOutcome[]> {
-    const outcomes = this.write(() => {
-      this.checkBacklog(params);
-      return params.jobs.map((job): EnqueueOutcome => {
-        const row = this.stmt('insertJob').get({
-          task: job.task,
-          queue: job.queue,
-          state: job.runAt <= params.now ? 'available' : 'scheduled',
-          input: job.input,
-          priority: job.priority,
-          run_at: job.runAt,
-          max_attempts: job.maxAttempts,
-          key: job.key,
-          timeout_ms: job.timeoutMs,
-          now: params.now,
-        }) as JobRow | undefined;
-        if (row) return { job: rowToJob(row), duplicate: false };
-        const existing = this.stmt('unfinishedByKey').get({ key: job.key }) as JobRow;
-        return { job: rowToJob(existing), duplicate: true };
-      });
-    });
+    const outcomes = this.write(() => this.insertJobs(params));
     const woken = new Set<string>();
     for (const { job, duplicate } of outcomes) {
       if (!duplicate && job.state === 'available' && !woken.has(job.queue)) {
@@ -150,33 +153,77 @@ export class SqliteStore implements Store {
     return outcomes;
   }
 
+  /** Inserts jobs inside the caller's transaction (enqueue, fireTick): backlog check, then one insert each. */
+  private insertJobs(params: EnqueueParams): EnqueueOutcome[] {
+    this.checkBacklog(params);
+    return params.jobs.map((job): EnqueueOutcome => {
+      const row = this.stmt('insertJob').get({
+        task: job.task,
+        queue: job.queue,
+        state: job.runAt <= params.now ? 'available' : 'scheduled',
+        input: job.input,
+        priority: job.priority,
+        run_at: job.runAt,
+        max_attempts: job.maxAttempts,
+        key: job.key,
+        timeout_ms: job.timeoutMs,
+        now: params.now,
+      }) as JobRow | undefined;
+      if (row) return { job: rowToJob(row), duplicate: false };
+      const existing = this.stmt('unfinishedByKey').get({ key: job.key }) as JobRow;
+      return { job: rowToJob(existing), duplicate: true };
+    });
+  }
+
+  /** Refuses the batch when a queue with a backlog limit would pass it. Costs one indexed read without limits. */
   private checkBacklog(params: EnqueueParams): void {
+    const limits = this.stmt('backlogLimits').all({}) as { name: string; backlog_limit: number }[];
+    if (limits.length === 0) return;
     const adding = new Map<string, number>();
     for (const job of params.jobs) adding.set(job.queue, (adding.get(job.queue) ?? 0) + 1);
-    for (const [queue, count] of adding) {
+    for (const { name: queue, backlog_limit: limit } of limits) {
+      const count = adding.get(queue);
+      if (count === undefined) continue;
       const row = this.stmt('queueBacklog').get({ queue, since: params.now - 60_000 }) as {
-        backlog_limit: number | null;
         waiting: number;
         drained: number;
       };
-      if (row.backlog_limit !== null && row.waiting + count > row.backlog_limit) {
-        const excess = row.waiting + count - row.backlog_limit;
-        throw new QueueFullError(queue, row.backlog_limit, retryAfterSeconds(excess, row.drained));
+      if (row.waiting + count > limit) {
+        const excess = row.waiting + count - limit;
+        throw new QueueFullError(queue, limit, retryAfterSeconds(excess, row.drained));
       }
     }
   }
 
+  /**
+   * Picks the first `limit` jobs in claim order, then leases them, in one
+   * transaction. Each candidate query walks an index in claim order and
+   * stops at LIMIT, so a claim costs the same with 10 or 10 million jobs
+   * waiting. With several queues, the top `limit` of each queue are merged:
+   * the overall first `limit` are among them.
+   */
   async claim(params: ClaimParams): Promise<Job[]> {
     if (params.limit <= 0) return [];
     const rows = this.write(() => {
       this.stmt('promoteDue').run({ now: params.now });
-      return this.stmt('claim').all({
+      let candidates: Candidate[];
+      if (params.queues.length === 0) {
+        candidates = this.stmt('claimCandidatesAnyQueue').all({ limit: params.limit }) as Candidate[];
+      } else {
+        const paused = new Set((this.stmt('pausedQueues').all({}) as { name: string }[]).map((r) => r.name));
+        candidates = [];
+        for (const queue of new Set(params.queues)) {
+          if (paused.has(queue)) continue;
+          candidates.push(...(this.stmt('claimCandidatesInQueue').all({ queue, limit: params.limit }) as Candidate[]));
+        }
+        if (candidates.length > params.limit) candidates = candidates.sort(compareCandidates).slice(0, params.limit);
+      }
+      if (candidates.length === 0) return [];
+      return this.stmt('claimIds').all({
         now: params.now,
         worker_id: params.workerId,
         lease_expires_at: params.now + params.leaseMs,
-        all_queues: params.queues.length === 0 ? 1 : 0,
-        queues: JSON.stringify(params.queues),
-        limit: params.limit,
+        ids: JSON.stringify(candidates.map((c) => c.id)),
       }) as JobRow[];
     });
     return rows.map(rowToJob).sort(compareClaimOrder);
@@ -289,7 +336,9 @@ export class SqliteStore implements Store {
   }
 
   async retry(params: IdParams): Promise<ChangeOutcome | null> {
-    const changed = this.write(() => this.stmt('retry').run({ id: params.id, now: params.now }).changes === 1);
+    const changed = this.write(
+      () => this.stmt('retry').run({ id: params.id, now: params.now }).changes === 1,
+    );
     const job = await this.getJob(params);
     if (changed && job) this.notifier.jobsAvailable(job.queue);
     return job && { job, changed };
@@ -376,10 +425,7 @@ export class SqliteStore implements Store {
     const settings = this.stmt('queueSettings').all({}) as Row[];
     const stats = this.stmt('queueStats').all({ since: params.now - 60_000 }) as Row[];
     const counts = await this.countJobs();
-    const names = new Set<string>([
-      ...settings.map((s) => String(s.name)),
-      ...counts.map((c) => c.queue),
-    ]);
+    const names = new Set<string>([...settings.map((s) => String(s.name)), ...counts.map((c) => c.queue)]);
     return [...names].sort().map((name): QueueInfo => {
       const setting = settings.find((s) => s.name === name);
       const stat = stats.find((s) => s.queue === name);
@@ -467,6 +513,70 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  // --- Schedules (issue #5); statements in schedules.sql ---
+
+  async upsertSchedule(params: UpsertScheduleParams): Promise<ScheduleRecord> {
+    const row = this.write(
+      () =>
+        this.stmt('upsertSchedule').get({
+          ...specToColumns(params.schedule),
+          now: params.now,
+        }) as ScheduleRow,
+    );
+    return rowToSchedule(row);
+  }
+
+  async getSchedule(params: { name: string }): Promise<ScheduleRecord | null> {
+    const row = this.stmt('getSchedule').get({ name: params.name }) as ScheduleRow | undefined;
+    return row ? rowToSchedule(row) : null;
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return (this.stmt('listSchedules').all({}) as ScheduleRow[]).map(rowToSchedule);
+  }
+
+  async updateSchedule(params: UpdateScheduleParams): Promise<ScheduleRecord | null> {
+    const row = this.write(() => {
+      if (params.paused === undefined) return this.stmt('getSchedule').get({ name: params.name });
+      const name = params.paused ? 'pauseSchedule' : 'resumeSchedule';
+      return this.stmt(name).get({ name: params.name, now: params.now });
+    }) as ScheduleRow | undefined;
+    return row ? rowToSchedule(row) : null;
+  }
+
+  async removeSchedule(params: { name: string }): Promise<boolean> {
+    return this.write(() => this.stmt('removeSchedule').run({ name: params.name }).changes === 1);
+  }
+
+  async fireTick(params: FireTickParams): Promise<FireTickOutcome> {
+    const outcome = this.write((): FireTickOutcome => {
+      const row = this.stmt('getSchedule').get({ name: params.name }) as ScheduleRow | undefined;
+      if (!row) return { status: 'not-found' };
+      const schedule = rowToSchedule(row);
+      if (params.tick !== null) {
+        if (schedule.paused) return { status: 'paused' };
+        const moved = this.stmt('advanceCursor').run({ name: params.name, tick: params.tick }).changes === 1;
+        if (!moved) return { status: 'stale', cursor: schedule.cursor };
+        if (schedule.overlap === 'skip' && schedule.lastJobId !== null) {
+          const previous = this.stmt('previousRunState').get({ id: schedule.lastJobId }) as
+            | { state: JobState }
+            | undefined;
+          if (previous && ['scheduled', 'available', 'active'].includes(previous.state)) {
+            return { status: 'overlap', previousJobId: schedule.lastJobId };
+          }
+        }
+      }
+      // Throws QueueFullError over a backlog limit, which rolls the cursor back: the tick stays due.
+      const [inserted] = this.insertJobs({ now: params.now, jobs: [params.job] });
+      this.stmt('recordRun').run({ name: params.name, job_id: Number(inserted!.job.id), now: params.now });
+      return { status: 'fired', job: inserted!.job };
+    });
+    if (outcome.status === 'fired' && outcome.job.state === 'available') {
+      this.notifier.jobsAvailable(outcome.job.queue);
+    }
+    return outcome;
   }
 
   /** For tests and tools: runs a read-only query. Not part of the Store interface. */

@@ -27,8 +27,10 @@ CREATE TABLE docket_jobs (
   CHECK (state <> 'completed' OR attempt >= 1)
 );
 
--- The claim walks this index in claim order and stops after LIMIT rows.
+-- The claim walks these indexes in claim order and stops after LIMIT rows:
+-- per queue when a worker names its queues, across queues when it takes all.
 CREATE INDEX docket_jobs_claim ON docket_jobs (queue, priority DESC, run_at, id) WHERE state = 'available';
+CREATE INDEX docket_jobs_claim_any ON docket_jobs (priority DESC, run_at, id) WHERE state = 'available';
 CREATE INDEX docket_jobs_due ON docket_jobs (run_at) WHERE state = 'scheduled';
 CREATE INDEX docket_jobs_lease ON docket_jobs (lease_expires_at) WHERE state = 'active';
 CREATE INDEX docket_jobs_finished ON docket_jobs (finished_at) WHERE state IN ('completed', 'failed', 'cancelled');
