@@ -6,7 +6,12 @@ import type { Backoff } from './task.js';
  * Exponential backoff uses full jitter (a uniform pick in [0, cap]), which
  * spreads a burst of failures instead of retrying them in lockstep.
  */
-export function backoffDelay(backoff: Backoff, attempt: number, error: unknown, random = Math.random): number {
+export function backoffDelay(
+  backoff: Backoff,
+  attempt: number,
+  error: unknown,
+  random = Math.random,
+): number {
   if (typeof backoff === 'function') return Math.max(0, Math.round(backoff(attempt, error)));
   if (backoff.type === 'fixed') return toMs(backoff.delay);
   const base = toMs(backoff.base);

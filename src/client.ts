@@ -1,4 +1,6 @@
 import { Batcher } from './batcher.js';
+import { type QueueCapacity, queueCapacity } from './capacity/model.js';
+import { StatsRecorder } from './capacity/stats-recorder.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Duration, toMs } from './duration.js';
 import { DocketError, QueueFullError } from './errors.js';
@@ -21,11 +23,13 @@ import type {
   QueueCounts,
   QueueInfo,
   QueueSettings,
+  StatsBucket,
   Store,
   StoredLogLine,
   WorkerRecord,
 } from './store/store.js';
 import type { AnyTask, Task } from './task.js';
+import { captureTraceContext } from './tracing.js';
 import { toJsonText, validateInput } from './validate.js';
 import { Worker, type WorkerOptions } from './worker/worker.js';
 
@@ -76,6 +80,8 @@ export interface ListJobsOptions {
   queue?: string;
   task?: string;
   key?: string;
+  /** Jobs whose input contains this text (case-insensitive), e.g. an email address. */
+  text?: string;
   limit?: number;
   cursor?: string;
 }
@@ -95,6 +101,8 @@ export class Docket {
   readonly registry: TaskRegistry;
   readonly clock: Clock;
   readonly events = new JobEvents();
+  /** Measures arrivals, waits and run times; flushed to the store's per-minute queue statistics. */
+  readonly stats: StatsRecorder;
   readonly maxPayloadBytes: number;
   private readonly workers = new Set<Worker>();
   private readonly batcher: Batcher<NewJob, EnqueueOutcome>;
@@ -107,6 +115,7 @@ export class Docket {
     this.clock = options.clock ?? systemClock;
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
     this.batcher = new Batcher((jobs) => this.insertCoalesced(jobs));
+    this.stats = new StatsRecorder(store);
   }
 
   /**
@@ -185,6 +194,7 @@ export class Docket {
     const failed = (outcome as unknown as { error?: unknown }).error;
     if (failed !== undefined) throw failed;
     if (!outcome.duplicate) {
+      this.stats.arrival(outcome.job.queue, outcome.job.createdAt);
       this.events.emit({ type: 'enqueued', id: outcome.job.id, job: outcome.job, at: this.clock.now() });
     }
     return { ...outcome.job, duplicate: outcome.duplicate };
@@ -243,6 +253,7 @@ export class Docket {
       maxAttempts: attempts,
       key: options.key ?? null,
       timeoutMs: options.timeout !== undefined ? toMs(options.timeout, 'timeout') : task.timeoutMs,
+      traceContext: captureTraceContext(),
     };
   }
 
@@ -418,7 +429,47 @@ export class Docket {
     this.closed = true;
     await Promise.all([...this.workers].map((worker) => worker.stop()));
     await Promise.all([...this.schedulers].map((scheduler) => scheduler.stop()));
+    await this.stats.close();
     await this.store.close();
+  }
+
+  /**
+   * How many workers each queue needs: measured arrival rate, run and wait
+   * times over `window` (default 15 min), and the M/M/c model's prediction and
+   * recommendation for a p95 wait under `targetWait` (default 5 s). See
+   * docs/capacity.md for the model and its assumptions.
+   */
+  async capacity(
+    options: { queue?: string; window?: Duration; targetWait?: Duration } = {},
+  ): Promise<QueueCapacity[]> {
+    await this.stats.flush();
+    const now = this.clock.now();
+    const windowMs = toMs(options.window ?? '15m', 'window');
+    const targetWaitMs = toMs(options.targetWait ?? '5s', 'targetWait');
+    const [queues, buckets, workers] = await Promise.all([
+      this.queues(),
+      this.store.readStats({ since: now - windowMs, ...(options.queue ? { queue: options.queue } : {}) }),
+      this.listWorkers(),
+    ]);
+    return queues
+      .filter((q) => options.queue === undefined || q.name === options.queue)
+      .map((queue) =>
+        queueCapacity({
+          queue,
+          buckets: buckets.filter((b) => b.queue === queue.name),
+          workers,
+          windowMs,
+          targetWaitMs,
+          now,
+        }),
+      );
+  }
+
+  /** Per-minute statistics of one queue or all, for charts: arrivals, starts, finishes, wait and run times. */
+  async queueStats(options: { queue?: string; since?: number } = {}): Promise<StatsBucket[]> {
+    await this.stats.flush();
+    const since = options.since ?? this.clock.now() - 3_600_000;
+    return this.store.readStats({ since, ...(options.queue ? { queue: options.queue } : {}) });
   }
 
   // ---------------------------------------------------------------------------

@@ -66,6 +66,8 @@ export interface Job<Input = unknown, Result = unknown> {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** The enqueuer's trace context (W3C `traceparent`, `tracestate`), continued by the worker around the run. */
+  traceContext: Record<string, string> | null;
 }
 
 /** What an enqueue returns: the job, and whether the key matched an unfinished job already there. */

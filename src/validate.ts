@@ -19,7 +19,10 @@ export async function validateInput<I>(task: Task<I, unknown>, input: unknown): 
   let result = task.input['~standard'].validate(input);
   if (result instanceof Promise) result = await result;
   if (result.issues) {
-    const issues: FieldIssue[] = result.issues.map((issue) => ({ path: pathOf(issue), message: issue.message }));
+    const issues: FieldIssue[] = result.issues.map((issue) => ({
+      path: pathOf(issue),
+      message: issue.message,
+    }));
     const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
     throw new DocketError('DOCKET_INVALID_INPUT', `invalid input for task "${task.name}": ${summary}`, {
       details: { task: task.name, issues },
@@ -37,13 +40,19 @@ export function toJsonText(value: unknown, field: string, maxBytes: number): str
   try {
     text = JSON.stringify(value === undefined ? null : value);
   } catch (cause) {
-    throw new DocketError('DOCKET_INVALID_INPUT', `${field} is not JSON-serialisable: ${(cause as Error).message}`, {
-      cause,
-      details: { field },
-    });
+    throw new DocketError(
+      'DOCKET_INVALID_INPUT',
+      `${field} is not JSON-serialisable: ${(cause as Error).message}`,
+      {
+        cause,
+        details: { field },
+      },
+    );
   }
   if (text === undefined) {
-    throw new DocketError('DOCKET_INVALID_INPUT', `${field} is not JSON-serialisable`, { details: { field } });
+    throw new DocketError('DOCKET_INVALID_INPUT', `${field} is not JSON-serialisable`, {
+      details: { field },
+    });
   }
   const bytes = Buffer.byteLength(text);
   if (bytes > maxBytes) {

@@ -12,14 +12,16 @@ const COMMENTS = [
 
 /**
  * A web app's stream of background work: signups (welcome emails, some
- * submitted twice), image uploads (thumbnails), comments (spam checks) and
- * webhook deliveries (one customer's endpoint hangs). Returns a stop function.
+ * submitted twice), image uploads (thumbnails, in a thread), invoices (PDFs,
+ * in a child process), comments (spam checks) and webhook deliveries (one
+ * customer's endpoint hangs). Returns a stop function.
  */
 export function startTraffic(docket: Docket, options: { ratePerSecond?: number } = {}): () => void {
   const rate = options.ratePerSecond ?? 8;
   let userId = 0;
   let commentId = 0;
   let imageId = 0;
+  let invoiceId = 0;
   const pick = <T>(list: T[]): T => list[Math.floor(Math.random() * list.length)]!;
   const actions: [number, () => Promise<unknown>][] = [
     [
@@ -51,7 +53,27 @@ export function startTraffic(docket: Docket, options: { ratePerSecond?: number }
   if (docket.registry.has('thumbnail')) {
     actions.push([
       1,
-      () => docket.enqueue('thumbnail', { imageId: ++imageId, width: 160 + 16 * (imageId % 8) }),
+      () =>
+        docket.enqueue('thumbnail', {
+          imageId: `upload-${++imageId}`,
+          width: 800,
+          height: 600,
+          sizes: [64, 256],
+        }),
+    ]);
+  }
+  if (docket.registry.has('pdf-render')) {
+    actions.push([
+      0.5,
+      () =>
+        docket.enqueue('pdf-render', {
+          invoiceId: `INV-${1000 + ++invoiceId}`,
+          customer: pick(NAMES),
+          lines: [
+            { item: 'Pro plan', quantity: 1, cents: 4900 },
+            { item: 'Extra seats', quantity: 1 + (invoiceId % 5), cents: 900 },
+          ],
+        }),
     ]);
   }
   const weight = actions.reduce((sum, [w]) => sum + w, 0);

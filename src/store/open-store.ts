@@ -1,5 +1,5 @@
 import { DocketError } from '../errors.js';
-import { type SqliteSynchronous, SqliteStore } from './sqlite/sqlite-store.js';
+import { SqliteStore, type SqliteSynchronous } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 const SYNC_MODES: SqliteSynchronous[] = ['off', 'normal', 'full', 'extra'];
@@ -8,7 +8,8 @@ const SYNC_MODES: SqliteSynchronous[] = ['off', 'normal', 'full', 'extra'];
  * Opens a store from a connection string:
  * - `sqlite:./docket.db`, `sqlite:/abs/path.db`, `sqlite::memory:`, with
  *   optional `?synchronous=normal|full|off&busyTimeout=5000`;
- * - `postgres://…` or `postgresql://…` (see docs/postgres.md).
+ * - `postgres://…` or `postgresql://…`, with optional Docket parameters
+ *   `?schema=docket&poolSize=10` (see docs/postgres.md); the rest goes to pg.
  */
 export async function openStore(url: string): Promise<Store> {
   if (url.startsWith('sqlite:')) {
@@ -24,9 +25,13 @@ export async function openStore(url: string): Promise<Store> {
     }
     const busy = params.get('busyTimeout');
     if (!path) {
-      throw new DocketError('DOCKET_INVALID_ARGUMENT', `store "${url}" names no file; use sqlite:./docket.db`, {
-        details: { field: 'store' },
-      });
+      throw new DocketError(
+        'DOCKET_INVALID_ARGUMENT',
+        `store "${url}" names no file; use sqlite:./docket.db`,
+        {
+          details: { field: 'store' },
+        },
+      );
     }
     return new SqliteStore({
       filename: path,
@@ -35,8 +40,9 @@ export async function openStore(url: string): Promise<Store> {
     });
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const { PostgresStore } = await import('./postgres/postgres-store.js');
-    return new PostgresStore({ connectionString: url }) as unknown as Store;
+    // Loaded on demand, so SQLite users never load pg.
+    const { postgresOptionsFromUrl, PostgresStore } = await import('./postgres/postgres-store.js');
+    return new PostgresStore(postgresOptionsFromUrl(url));
   }
   throw new DocketError(
     'DOCKET_INVALID_ARGUMENT',

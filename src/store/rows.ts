@@ -22,6 +22,7 @@ export interface JobRow {
   created_at: number | string | Date;
   started_at: number | string | Date | null;
   finished_at: number | string | Date | null;
+  trace_context?: unknown;
 }
 
 function time(value: number | string | Date): number {
@@ -61,6 +62,7 @@ export function rowToJob(row: JobRow): Job {
     createdAt: time(row.created_at),
     startedAt: optionalTime(row.started_at),
     finishedAt: optionalTime(row.finished_at),
+    traceContext: (row.trace_context ? parseJson(row.trace_context) : null) as Record<string, string> | null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -44,7 +44,8 @@ export function loadMigrations(dir: string): Migration[] {
     }))
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (i > 0 && migrations[i - 1]!.version === m.version) throw new Error(`duplicate migration ${m.version}`);
+    if (i > 0 && migrations[i - 1]!.version === m.version)
+      throw new Error(`duplicate migration ${m.version}`);
   });
   return migrations;
 }

@@ -86,6 +86,8 @@ export interface NewJob {
   maxAttempts: number;
   key: string | null;
   timeoutMs: number | null;
+  /** JSON of the enqueuer's trace context (W3C traceparent/tracestate), when it had one. */
+  traceContext?: string | null;
 }
 
 export interface EnqueueParams {
@@ -190,6 +192,8 @@ export interface ListParams {
   queue?: string;
   task?: string;
   key?: string;
+  /** Case-insensitive substring of the input's JSON text. */
+  text?: string;
   limit?: number;
   cursor?: string;
 }
@@ -263,4 +267,161 @@ export interface Notifier {
   cancelRequested(id: string): void;
   onJobsAvailable(listener: (queue: string) => void): () => void;
   onCancelRequested(listener: (id: string) => void): () => void;
+}
+
+// ---------------------------------------------------------------------------
+// Schedules (issue #5). Declared as a second `interface Store` block, which
+// TypeScript merges into the one above, so the whole schedule contract reads
+// in one place and the rest of the file stays untouched.
+// ---------------------------------------------------------------------------
+
+export interface Store {
+  /**
+   * Creates a schedule, or replaces the definition of the one with this name.
+   * Replacing keeps what belongs to the run time, not to the code: paused,
+   * the tick cursor and the last run. So every process may declare its
+   * schedules at start-up without resetting anything.
+   */
+  upsertSchedule(params: UpsertScheduleParams): Promise<ScheduleRecord>;
+  getSchedule(params: { name: string }): Promise<ScheduleRecord | null>;
+  /** Every schedule, by name. */
+  listSchedules(params?: Record<string, never>): Promise<ScheduleRecord[]>;
+  /**
+   * Pauses or resumes a schedule. Resuming moves the cursor up to `now`
+   * (never back), so ticks that fell while it was paused are not caught up.
+   * Null when there is no such schedule.
+   */
+  updateSchedule(params: UpdateScheduleParams): Promise<ScheduleRecord | null>;
+  /** Deletes a schedule; its jobs stay. False when there was none. */
+  removeSchedule(params: { name: string }): Promise<boolean>;
+  /**
+   * The one write that fires a tick, in one transaction: when `tick` is
+   * newer than the schedule's cursor (and the schedule exists and is not
+   * paused), moves the cursor to `tick` and inserts `job` — unless the
+   * schedule's overlap policy is `skip` and its previous job is unfinished,
+   * in which case the tick is consumed without a job. The cursor only moves
+   * forward and outlives the job, so a tick is enqueued at most once however
+   * many schedulers race, stall or run on skewed clocks. `tick: null` is a
+   * manual run (trigger): no cursor check, no overlap check.
+   */
+  fireTick(params: FireTickParams): Promise<FireTickOutcome>;
+}
+
+/** When a tick comes due later than its grace allows, what happens to it. */
+export type MissedPolicy = 'skip' | 'latest' | 'all';
+
+/** What to do with a tick while the schedule's previous job is unfinished. */
+export type OverlapPolicy = 'allow' | 'skip';
+
+/**
+ * The job a schedule enqueues at each tick, resolved and validated when the
+ * schedule was declared, so a scheduler can fire it without loading the task.
+ */
+export interface ScheduleJobTemplate {
+  task: string;
+  queue: string;
+  /** JSON text of the validated input. */
+  input: string;
+  priority: number;
+  maxAttempts: number;
+  timeoutMs: number | null;
+}
+
+/** A schedule's definition as stored: exactly one of `cron` and `everyMs`. */
+export interface ScheduleSpec {
+  name: string;
+  /** Cron expression (5 or 6 fields, or a nickname such as `@daily`), read in `tz`. */
+  cron: string | null;
+  /** Fixed interval in ms; ticks are multiples of it since the Unix epoch. */
+  everyMs: number | null;
+  /** IANA time zone the cron expression is read in. */
+  tz: string;
+  job: ScheduleJobTemplate;
+  missed: MissedPolicy;
+  /** With `missed: 'all'`: most missed ticks fired after one outage (the most recent ones). */
+  missedLimit: number;
+  /** A tick at most this late is fired as usual; a later one counts as missed. */
+  graceMs: number;
+  overlap: OverlapPolicy;
+}
+
+/** A stored schedule with its run-time state. */
+export interface ScheduleRecord extends ScheduleSpec {
+  paused: boolean;
+  /** Ticks at or before this time are done: fired, skipped, or before the schedule existed or resumed. */
+  cursor: number;
+  /** The last tick that was fired or consumed, or null. */
+  lastTick: number | null;
+  /** The job of the last run (tick or trigger), or null. */
+  lastJobId: string | null;
+  /** When the last run was enqueued, or null. */
+  lastRunAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UpsertScheduleParams {
+  now: number;
+  schedule: ScheduleSpec;
+}
+
+export interface UpdateScheduleParams {
+  now: number;
+  name: string;
+  paused?: boolean;
+}
+
+export interface FireTickParams {
+  now: number;
+  name: string;
+  /** The tick (ms since the epoch), or null for a manual run. */
+  tick: number | null;
+  job: NewJob;
+}
+
+/**
+ * What fireTick did: `fired` (the job was inserted), `overlap` (the tick was
+ * consumed without a job), `stale` (the cursor was already at or past the
+ * tick; `cursor` says where), `paused`, `not-found`.
+ */
+export type FireTickOutcome =
+  | { status: 'fired'; job: Job }
+  | { status: 'overlap'; previousJobId: string }
+  | { status: 'stale'; cursor: number }
+  | { status: 'paused' }
+  | { status: 'not-found' };
+
+// ---------------------------------------------------------------------------
+// Queue statistics (issue #8), merged into Store like the schedules block.
+// Every process measures what it sees and adds it to per-minute buckets, so
+// all hosts contribute and a restart loses at most one unflushed interval.
+
+export interface Store {
+  /** Adds each bucket's counts and histograms to the stored bucket of the same queue and minute. */
+  recordStats(params: { buckets: StatsBucket[] }): Promise<void>;
+  /** Buckets from `since` (ms), of one queue or all, oldest first. */
+  readStats(params: { since: number; queue?: string }): Promise<StatsBucket[]>;
+  /** Deletes buckets older than `before`. Returns how many. */
+  pruneStats(params: { before: number }): Promise<number>;
+}
+
+/** What was measured for one queue in one minute. Durations in ms; histograms as in capacity/histogram.ts. */
+export interface StatsBucket {
+  queue: string;
+  /** Start of the minute, ms since the epoch (a multiple of 60,000). */
+  bucket: number;
+  /** Jobs enqueued. */
+  arrivals: number;
+  /** Attempts started. */
+  starts: number;
+  /** Attempts that succeeded. */
+  completions: number;
+  /** Attempts that failed (retried or not), timed out or lost their lease. */
+  failures: number;
+  /** Sum of waits: from the run time (enqueue, delay or retry time) to the start. */
+  waitMsSum: number;
+  /** Sum of run times of finished attempts. */
+  runMsSum: number;
+  waitHist: Record<number, number>;
+  runHist: Record<number, number>;
 }

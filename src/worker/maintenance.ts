@@ -12,6 +12,8 @@ export interface MaintenanceOptions {
   pruneInterval?: Duration;
   /** Jobs deleted per prune transaction; keeps each transaction short. Default 1000. */
   pruneBatch?: number;
+  /** How long per-minute queue statistics are kept. Default 7 d. */
+  statsRetention?: Duration;
   /** Workers silent for this long are dropped from the registry. Default 2 min. */
   workerExpiry?: Duration;
   logger?: Logger;
@@ -36,6 +38,7 @@ export class Maintenance {
   private readonly pruneMs: number;
   private readonly pruneBatch: number;
   private readonly workerExpiryMs: number;
+  private readonly statsRetentionMs: number;
   private readonly logger: Logger;
   private sweepTimer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
@@ -50,6 +53,7 @@ export class Maintenance {
     this.pruneMs = toMs(options.pruneInterval ?? '1m', 'pruneInterval');
     this.pruneBatch = options.pruneBatch ?? 1000;
     this.workerExpiryMs = toMs(options.workerExpiry ?? '2m', 'workerExpiry');
+    this.statsRetentionMs = toMs(options.statsRetention ?? '7d', 'statsRetention');
     this.logger = options.logger ?? defaultLogger();
   }
 
@@ -117,6 +121,7 @@ export class Maintenance {
       if (n < this.pruneBatch) break;
     }
     const workersRemoved = await this.docket.store.removeWorkers({ staleBefore: now - this.workerExpiryMs });
+    await this.docket.store.pruneStats({ before: now - this.statsRetentionMs });
     return { pruned, workersRemoved };
   }
 

@@ -2,6 +2,7 @@ import { backoffDelay } from '../backoff.js';
 import { DocketError } from '../errors.js';
 import type { AttemptError, Job } from '../job.js';
 import { type AnyTask, DEFAULT_BACKOFF } from '../task.js';
+import { runInJobSpan } from '../tracing.js';
 import { toJsonText, validateInput } from '../validate.js';
 import { createTaskContext } from './job-context.js';
 import type { Worker } from './worker.js';
@@ -46,14 +47,24 @@ export async function runJob(worker: Worker, job: Job, controller: AbortControll
       logs: worker.writes.logs,
       maxPayloadBytes: docket.maxPayloadBytes,
     });
-    const run = worker.runnerFor(task.isolation).run({ job, task, input, ctx });
+    const runner = worker.runnerFor(task.isolation);
+    const run = runInJobSpan(job, () => runner.run({ job, task: task!, input, ctx }));
     result = { ok: true, value: await raceAbort(run, signal) };
   } catch (error) {
     result = { ok: false, error };
   } finally {
     clearTimeout(timer);
   }
-  return record(worker, job, task, result, signal);
+  const outcome = await record(worker, job, task, result, signal);
+  // Attempts that ran to an end count for the capacity model; handed-back,
+  // cancelled and lease-lost ones say nothing about the task's run time.
+  if (
+    (outcome.type === 'completed' || outcome.type === 'retry' || outcome.type === 'failed') &&
+    !outcome.refused
+  ) {
+    docket.stats.finished(job, outcome.type === 'completed', docket.clock.now());
+  }
+  return outcome;
 }
 
 /** Resolves or rejects with `promise`, or rejects with the signal's reason when it aborts first. */

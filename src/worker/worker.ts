@@ -184,7 +184,7 @@ export class Worker extends EventEmitter {
     } catch (error) {
       this.claimFailures++;
       this.logger.error({ err: error }, 'claim failed; retrying with backoff');
-      this.emit('error', error);
+      this.reportError(error);
       return [];
     }
   }
@@ -197,6 +197,7 @@ export class Worker extends EventEmitter {
     const controller = new AbortController();
     const entry: RunningJob = { job, controller, done: Promise.resolve() };
     this.running.set(job.id, entry);
+    this.docket.stats.started(job, job.startedAt ?? this.docket.clock.now());
     this.docket.events.emit({
       type: 'state',
       id: job.id,
@@ -210,12 +211,21 @@ export class Worker extends EventEmitter {
       })
       .catch((error: unknown) => {
         this.logger.error({ err: error, job: job.id }, 'recording the outcome of a job failed');
-        this.emit('error', error);
+        this.reportError(error);
       })
       .finally(() => {
         this.running.delete(job.id);
         if (!this.stopping) this.wakeup.wake();
       });
+  }
+
+  /**
+   * Tells 'error' listeners about a store failure the worker is riding out
+   * (it already logged it and will retry). Without a listener nothing is
+   * emitted: an unheard 'error' event would throw and end the process.
+   */
+  private reportError(error: unknown): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 
   /** The runner for an isolation mode; falls back to inline with a warning when none is configured. */
@@ -251,7 +261,7 @@ export class Worker extends EventEmitter {
       for (const id of outcome.cancelRequested) this.abortJob(id, 'cancel');
     } catch (error) {
       this.logger.error({ err: error }, 'lease renewal failed; will retry');
-      this.emit('error', error);
+      this.reportError(error);
     }
   }
 

@@ -402,6 +402,16 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
         assert.equal((await store.getJob({ id: b!.id }))!.state, 'active');
       });
 
+      test('a reclaimed job keeps its place in line', async () => {
+        const [first] = await enqueue({ runAt: T0 - 100 });
+        await claim(1);
+        await store.enqueue({ now: T0 + 1, jobs: [newJob({ runAt: T0 + 1 })] });
+        await store.reclaimExpired({ now: T0 + LEASE + 1, limit: 10 });
+        const [next] = await claim(1, T0 + LEASE + 2);
+        assert.equal(next!.id, first!.id);
+        assert.equal(next!.runAt, T0 - 100);
+      });
+
       test('reclaim fails a job that has no attempts left', async () => {
         await enqueue({ maxAttempts: 1 });
         const [job] = await claim(1);
@@ -578,6 +588,21 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
           (await store.listJobs({ states: ['scheduled', 'available'], queue: 'a', task: 't1' })).jobs.length,
           1,
         );
+      });
+
+      test('list finds jobs by text in their input; a foreign cursor is refused', async () => {
+        await enqueue(
+          { input: JSON.stringify({ to: 'Ada@Example.com' }) },
+          { input: JSON.stringify({ to: 'grace@example.com' }) },
+        );
+        const found = await store.listJobs({ text: 'ada@example' });
+        assert.deepEqual(
+          found.jobs.map((j) => j.input),
+          [{ to: 'Ada@Example.com' }],
+        );
+        assert.equal((await store.listJobs({ text: 'example.com' })).jobs.length, 2);
+        assert.equal((await store.listJobs({ text: 'nobody' })).jobs.length, 0);
+        await assert.rejects(store.listJobs({ cursor: 'abc' }), { code: 'DOCKET_INVALID_ARGUMENT' });
       });
 
       test('the cursor pages through every job exactly once', async () => {

@@ -29,7 +29,9 @@ it('migrates once when four processes start together', async () => {
   );
   assert.deepEqual(codes, [0, 0, 0, 0]);
   const db = new Database(path, { readonly: true });
-  const versions = db.prepare('SELECT version FROM docket_migrations ORDER BY version').all() as { version: number }[];
+  const versions = db.prepare('SELECT version FROM docket_migrations ORDER BY version').all() as {
+    version: number;
+  }[];
   db.close();
   assert.ok(versions.length >= 1);
   assert.equal(new Set(versions.map((v) => v.version)).size, versions.length);

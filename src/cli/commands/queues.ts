@@ -60,8 +60,9 @@ export function registerQueues(program: Command): void {
       .argument('<queue>', 'queue name');
     storeOption(sub);
     queues.addCommand(
-      sub.action(async (queue: string, options) => {
-        const docket = await openDocket({ store: options.store });
+      // optsWithGlobals: commander gives a --store typed after the subcommand to the parent `queues`.
+      sub.action(async (queue: string, _options, command: Command) => {
+        const docket = await openDocket({ store: command.optsWithGlobals().store });
         try {
           await (paused ? docket.pauseQueue(queue) : docket.resumeQueue(queue));
           process.stdout.write(`queue ${queue} ${paused ? 'paused' : 'resumed'}\n`);
@@ -80,8 +81,8 @@ export function registerQueues(program: Command): void {
     .argument('<limit>', 'a whole number, or none');
   storeOption(limit);
   queues.addCommand(
-    limit.action(async (queue: string, value: string, options) => {
-      const docket = await openDocket({ store: options.store });
+    limit.action(async (queue: string, value: string, _options, command: Command) => {
+      const docket = await openDocket({ store: command.optsWithGlobals().store });
       try {
         const backlogLimit = value === 'none' ? null : Number(value);
         const settings = await docket.setQueue(queue, { backlogLimit });

@@ -31,8 +31,9 @@ WHERE id IN (SELECT value FROM json_each(:ids)) AND state = 'available'
 RETURNING *;
 
 -- name: insertJob
-INSERT INTO docket_jobs (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, created_at)
-VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :now)
+INSERT INTO docket_jobs
+  (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, created_at)
+VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :trace_context, :now)
 ON CONFLICT DO NOTHING
 RETURNING *;
 
@@ -69,6 +70,14 @@ WHERE id = :id AND attempt = :attempt AND state = 'active';
 -- name: failFinal
 UPDATE docket_jobs
 SET state = 'failed', finished_at = :now, lease_expires_at = NULL, cancel_requested = 0,
+    errors = json_insert(errors, '$[#]', json(:error))
+WHERE id = :id AND attempt = :attempt AND state = 'active';
+
+-- name: reclaimRetry
+-- The job keeps its run time, so it goes back to its place in line: it was
+-- due already, and a crash of its worker should not send it to the back.
+UPDATE docket_jobs
+SET state = 'available', lease_expires_at = NULL,
     errors = json_insert(errors, '$[#]', json(:error))
 WHERE id = :id AND attempt = :attempt AND state = 'active';
 
@@ -131,6 +140,7 @@ WHERE (:states IS NULL OR state IN (SELECT value FROM json_each(:states)))
   AND (:queue IS NULL OR queue = :queue)
   AND (:task IS NULL OR task = :task)
   AND (:key IS NULL OR key = :key)
+  AND (:text IS NULL OR instr(lower(input), lower(:text)) > 0)
   AND (:cursor IS NULL OR id < :cursor)
 ORDER BY id DESC
 LIMIT :limit;

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { QueueFullError } from '../../errors.js';
+import { DocketError, QueueFullError } from '../../errors.js';
 import type { Job, JobState } from '../../job.js';
 import { sharedNotifier } from '../local-notifier.js';
 import { compareClaimOrder, emptyCounts, type JobRow, retryAfterSeconds, rowToJob } from '../rows.js';
 import { rowToSchedule, type ScheduleRow, specToColumns } from '../schedule-rows.js';
 import { loadMigrations, loadNamedStatements, statement } from '../sql-file.js';
+import { addStats, rowToStats, type StatsRow, statsToColumns } from '../stats-rows.js';
 import type {
   AppendLogsParams,
   ChangeOutcome,
@@ -33,6 +34,7 @@ import type {
   RenewOutcome,
   RenewParams,
   ScheduleRecord,
+  StatsBucket,
   Store,
   StoreCapabilities,
   StoredLogLine,
@@ -65,6 +67,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const SQL = new Map([
   ...loadNamedStatements(resolve(here, 'queries.sql')),
   ...loadNamedStatements(resolve(here, 'schedules.sql')),
+  ...loadNamedStatements(resolve(here, 'stats.sql')),
 ]);
 const MIGRATIONS = loadMigrations(resolve(here, 'migrations'));
 
@@ -167,6 +170,7 @@ export class SqliteStore implements Store {
         max_attempts: job.maxAttempts,
         key: job.key,
         timeout_ms: job.timeoutMs,
+        trace_context: job.traceContext ?? null,
         now: params.now,
       }) as JobRow | undefined;
       if (row) return { job: rowToJob(row), duplicate: false };
@@ -214,9 +218,12 @@ export class SqliteStore implements Store {
         candidates = [];
         for (const queue of new Set(params.queues)) {
           if (paused.has(queue)) continue;
-          candidates.push(...(this.stmt('claimCandidatesInQueue').all({ queue, limit: params.limit }) as Candidate[]));
+          candidates.push(
+            ...(this.stmt('claimCandidatesInQueue').all({ queue, limit: params.limit }) as Candidate[]),
+          );
         }
-        if (candidates.length > params.limit) candidates = candidates.sort(compareCandidates).slice(0, params.limit);
+        if (candidates.length > params.limit)
+          candidates = candidates.sort(compareCandidates).slice(0, params.limit);
       }
       if (candidates.length === 0) return [];
       return this.stmt('claimIds').all({
@@ -312,7 +319,7 @@ export class SqliteStore implements Store {
           this.stmt('failFinal').run(base);
           outcome.failed.push(String(row.id));
         } else {
-          this.stmt('failRetry').run({ ...base, retry_at: params.now });
+          this.stmt('reclaimRetry').run(base);
           outcome.retried.push(String(row.id));
         }
       }
@@ -391,11 +398,21 @@ export class SqliteStore implements Store {
 
   async listJobs(params: ListParams): Promise<JobPage> {
     const limit = Math.min(Math.max(params.limit ?? 50, 1), 1000);
+    if (params.cursor !== undefined && !/^\d{1,18}$/.test(params.cursor)) {
+      throw new DocketError(
+        'DOCKET_INVALID_ARGUMENT',
+        `cursor "${params.cursor}" is not one this store gave out`,
+        {
+          details: { field: 'cursor' },
+        },
+      );
+    }
     const rows = this.stmt('listJobs').all({
       states: params.states?.length ? JSON.stringify(params.states) : null,
       queue: params.queue ?? null,
       task: params.task ?? null,
       key: params.key ?? null,
+      text: params.text ?? null,
       cursor: params.cursor === undefined ? null : Number(params.cursor),
       limit: limit + 1,
     }) as JobRow[];
@@ -577,6 +594,33 @@ export class SqliteStore implements Store {
       this.notifier.jobsAvailable(outcome.job.queue);
     }
     return outcome;
+  }
+
+  // --- Queue statistics (issue #8); statements in stats.sql ---
+
+  async recordStats(params: { buckets: StatsBucket[] }): Promise<void> {
+    if (params.buckets.length === 0) return;
+    this.write(() => {
+      for (const add of params.buckets) {
+        const row = this.stmt('statsBucket').get({ queue: add.queue, bucket: add.bucket }) as
+          | StatsRow
+          | undefined;
+        const merged = row ? addStats(rowToStats(row), add) : add;
+        this.stmt('upsertStatsBucket').run(statsToColumns(merged));
+      }
+    });
+  }
+
+  async readStats(params: { since: number; queue?: string }): Promise<StatsBucket[]> {
+    const rows = this.stmt('readStats').all({
+      since: params.since,
+      queue: params.queue ?? null,
+    }) as StatsRow[];
+    return rows.map(rowToStats);
+  }
+
+  async pruneStats(params: { before: number }): Promise<number> {
+    return this.write(() => this.stmt('pruneStats').run({ before: params.before }).changes);
   }
 
   /** For tests and tools: runs a read-only query. Not part of the Store interface. */

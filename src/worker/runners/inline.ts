@@ -1,4 +1,4 @@
-import type { RunRequest, Runner } from '../runner.js';
+import type { Runner, RunRequest } from '../runner.js';
 
 /**
  * Runs handlers on the worker's own event loop: the cheapest mode, for
