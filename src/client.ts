@@ -5,6 +5,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Duration, toMs } from './duration.js';
 import { DocketError, QueueFullError } from './errors.js';
 import { JobEvents } from './events.js';
+import { checkGroup, type QueueSettingsInput, queueUpdate } from './flow-settings.js';
 import { type EnqueuedJob, isFinal, type Job, type JobState } from './job.js';
 import { TaskRegistry, type TaskSource } from './registry.js';
 import {
@@ -18,6 +19,7 @@ import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { openStore } from './store/open-store.js';
 import type {
   EnqueueOutcome,
+  HoldReason,
   JobPage,
   NewJob,
   QueueCounts,
@@ -65,6 +67,8 @@ export interface EnqueueOptions {
   timeout?: Duration;
   /** Enqueue inside your own transaction (stores with transactionalEnqueue; PostgreSQL: a pg client). */
   executor?: unknown;
+  /** Flow-control group (a user, a tenant): the queue's group limits and fairness apply per group. */
+  group?: string;
 }
 
 /** One item of `enqueueMany`. */
@@ -254,6 +258,7 @@ export class Docket {
       key: options.key ?? null,
       timeoutMs: options.timeout !== undefined ? toMs(options.timeout, 'timeout') : task.timeoutMs,
       traceContext: captureTraceContext(),
+      group: checkGroup(options.group),
     };
   }
 
@@ -397,15 +402,18 @@ export class Docket {
     return this.store.updateQueue({ now: this.clock.now(), name: queue, paused: false });
   }
 
-  /** Changes a queue's settings; `backlogLimit: null` removes the limit. */
-  setQueue(queue: string, settings: { backlogLimit?: number | null }): Promise<QueueSettings> {
-    const limit = settings.backlogLimit;
-    if (limit !== undefined && limit !== null && (!Number.isInteger(limit) || limit < 0)) {
-      throw new DocketError('DOCKET_INVALID_ARGUMENT', 'backlogLimit must be an integer ≥ 0, or null', {
-        details: { field: 'backlogLimit' },
-      });
-    }
-    return this.store.updateQueue({ now: this.clock.now(), name: queue, ...settings });
+  /**
+   * Changes a queue's settings on every host, from the next claim on:
+   * backlog limit and flow control (concurrency, rate, group limits,
+   * fairness; docs/flow-control.md). Undefined keeps a setting; null removes a limit.
+   */
+  setQueue(queue: string, settings: QueueSettingsInput): Promise<QueueSettings> {
+    return this.store.updateQueue({ now: this.clock.now(), name: queue, ...queueUpdate(settings) });
+  }
+
+  /** Why these jobs wait (queue paused, at a limit), by id; an empty list for a job nothing holds. */
+  holdReasons(ids: string[]): Promise<Record<string, HoldReason[]>> {
+    return this.store.holdReasons({ now: this.clock.now(), ids });
   }
 
   /** Workers that reported a heartbeat recently, on every host. */

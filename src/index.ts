@@ -10,6 +10,7 @@ export { formatMs, toMs } from './duration.js';
 export type { DocketErrorCode, FieldIssue } from './errors.js';
 export { DocketError, isDocketError, QueueFullError } from './errors.js';
 export type { JobEvent } from './events.js';
+export type { QueueSettingsInput, RateLimitInput } from './flow-settings.js';
 export type { AttemptError, EnqueuedJob, Job, JobLogLine, JobState } from './job.js';
 export { FINAL_STATES, isFinal, JOB_STATES } from './job.js';
 // Schedules (issue #5).

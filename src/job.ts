@@ -66,6 +66,13 @@ export interface Job<Input = unknown, Result = unknown> {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Flow-control group (a user, a tenant) set at enqueue, or null. */
+  group: string | null;
+  /**
+   * Set when claimed: the later of `runAt` and the last time a flow limit held
+   * the job's queue or group back. Waits for capacity are measured from here.
+   */
+  readyAt: number | null;
   /** The enqueuer's trace context (W3C `traceparent`, `tracestate`), continued by the worker around the run. */
   traceContext: Record<string, string> | null;
 }

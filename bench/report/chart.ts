@@ -55,7 +55,9 @@ export function ratioChart(title: string, bars: Bar[]): string {
     ticks.push(
       `<line x1="${tx}" y1="45" x2="${tx}" y2="${height - 25}" stroke="${k === 0 ? '#000' : '#ddd'}"/>`,
     );
-    ticks.push(`<text x="${tx}" y="${height - 10}" text-anchor="middle" fill="#555">${label}</text>`);
+    if (span <= 5 || k % 2 === 0) {
+      ticks.push(`<text x="${tx}" y="${height - 10}" text-anchor="middle" fill="#555">${label}</text>`);
+    }
   }
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,

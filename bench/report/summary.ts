@@ -19,17 +19,27 @@ export class Summary {
 
   cell(system: string, scenario: ScenarioName, metric: Metric): Cell | null {
     const mine = this.samples.filter((s) => s.system === system && s.scenario === scenario);
-    const ok = mine.filter((s) => !s.error && typeof s[metric] === 'number' && Number.isFinite(s[metric]));
+    // JSON turns the infinite latency of never-started jobs into null; read it back as infinite.
+    const read = (s: Sample): number | undefined =>
+      typeof s[metric] === 'number'
+        ? (s[metric] as number)
+        : s.notStarted
+          ? Number.POSITIVE_INFINITY
+          : undefined;
+    const ok = mine.filter((s) => {
+      const v = read(s);
+      return !s.error && v !== undefined && !Number.isNaN(v);
+    });
     const errors = mine.filter((s) => s.error).map((s) => s.error!);
     if (ok.length === 0)
       return errors.length ? { median: Number.NaN, min: 0, max: 0, n: 0, capped: false, errors } : null;
-    const values = ok.map((s) => s[metric] as number);
+    const values = ok.map((s) => read(s)!);
     return {
       median: median(values),
       min: Math.min(...values),
       max: Math.max(...values),
       n: values.length,
-      capped: ok.some((s) => s.capped),
+      capped: metric === 'rate' && ok.some((s) => s.capped),
       errors,
     };
   }

@@ -43,7 +43,7 @@ function cellText(cell: Cell | null, digits = 0, rounds = 1): string {
 
 function ratioText(value: number): string {
   if (!Number.isFinite(value)) return '–';
-  return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}×`;
+  return `${value >= 10 ? value.toFixed(1) : value >= 0.1 ? value.toFixed(2) : value.toPrecision(2)}×`;
 }
 
 interface Target {
@@ -326,6 +326,8 @@ export function writeReport(record: RunRecord, out: { markdown: string; chart: s
     '- **peak RSS**: `process.resourceUsage().maxRSS` of the worker process at the end of its run. Every process runs `node --import tsx` (the TypeScript loader adds the same few MiB to each).',
     '- Raw ceilings have no leases, retries, results or state: they show what each store allows on this box, not a fair competitor.',
     '- pg-boss 12 and graphile-worker 0.18 need Node 22; this project is on Node 20, so the newest versions that run on Node 20 are measured (see versions).',
+    "- Where the time goes: `npm --prefix bench run profile` records CPU profiles of Docket's drain worker and prints the top self-time functions (mapped to TypeScript lines); `npm --prefix bench run explain-pg` drains on a database with auto_explain on and prints the slowest statements with their EXPLAIN ANALYZE plans.",
+    '- A system or scenario that failed in a round is shown with the rounds it has, e.g. [2/3 rounds]; the results JSON (bench/results/) keeps each error.',
     '',
   );
 

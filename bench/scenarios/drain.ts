@@ -51,6 +51,8 @@ export const roles = {
     const finished = new Promise<void>((resolve) => {
       finish = resolve;
     });
+    // The cap runs from the first job; a worker that never starts one gives up after the cap plus 20 s.
+    const stuck = setTimeout(() => finish(), capMs + 20_000);
     const consumer = await adapter.startConsumer(ns, {
       concurrency: params.concurrency as number,
       handler: () => {
@@ -63,6 +65,8 @@ export const roles = {
       },
     });
     await finished;
+    clearTimeout(stuck);
+    if (count === 0) throw new Error(`the worker started no job within ${capMs / 1000 + 20} s`);
     const end = count === jobs ? last : nowMs();
     await consumer.close();
     const seconds = (end - first) / 1000;

@@ -36,11 +36,14 @@ CREATE TABLE docket.jobs (
   started_at bigint,
   finished_at bigint,
   trace_context json,
+  group_key text,
+  ready_at bigint,
   CONSTRAINT jobs_active_has_lease CHECK (((state = 'active'::text) = ((lease_expires_at IS NOT NULL) AND (worker_id IS NOT NULL)))),
   CONSTRAINT jobs_attempt_check CHECK ((attempt >= 0)),
   CONSTRAINT jobs_completed_was_attempted CHECK (((state <> 'completed'::text) OR (attempt >= 1))),
   CONSTRAINT jobs_errors_check CHECK ((jsonb_typeof(errors) = 'array'::text)),
   CONSTRAINT jobs_final_has_finished_at CHECK (((state = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) = (finished_at IS NOT NULL))),
+  CONSTRAINT jobs_group_key_check CHECK (((group_key IS NULL) OR ((char_length(group_key) >= 1) AND (char_length(group_key) <= 256)))),
   CONSTRAINT jobs_max_attempts_check CHECK ((max_attempts >= 1)),
   CONSTRAINT jobs_pkey PRIMARY KEY (id),
   CONSTRAINT jobs_state_check CHECK ((state = ANY (ARRAY['scheduled'::text, 'available'::text, 'active'::text, 'completed'::text, 'failed'::text, 'cancelled'::text])))
@@ -49,6 +52,8 @@ CREATE INDEX jobs_claim ON docket.jobs USING btree (queue, priority DESC, run_at
 CREATE INDEX jobs_claim_any ON docket.jobs USING btree (priority DESC, run_at, id) WHERE (state = 'available'::text);
 CREATE INDEX jobs_due ON docket.jobs USING btree (run_at) WHERE (state = 'scheduled'::text);
 CREATE INDEX jobs_finished ON docket.jobs USING btree (finished_at) WHERE (state = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text]));
+CREATE INDEX jobs_group_active ON docket.jobs USING btree (queue, group_key) WHERE (state = 'active'::text);
+CREATE INDEX jobs_group_claim ON docket.jobs USING btree (queue, group_key, priority DESC, run_at, id) WHERE (state = 'available'::text);
 CREATE UNIQUE INDEX jobs_key ON docket.jobs USING btree (key) WHERE ((key IS NOT NULL) AND (state = ANY (ARRAY['scheduled'::text, 'available'::text, 'active'::text])));
 CREATE INDEX jobs_lease ON docket.jobs USING btree (lease_expires_at) WHERE (state = 'active'::text);
 CREATE UNIQUE INDEX jobs_pkey ON docket.jobs USING btree (id);
@@ -62,6 +67,18 @@ CREATE TABLE docket.migrations (
   CONSTRAINT migrations_pkey PRIMARY KEY (version)
 );
 CREATE UNIQUE INDEX migrations_pkey ON docket.migrations USING btree (version);
+
+CREATE TABLE docket.queue_groups (
+  queue text NOT NULL,
+  group_key text NOT NULL,
+  tokens double precision,
+  refilled_at bigint,
+  served_turn bigint NOT NULL DEFAULT 0,
+  held_at bigint,
+  CONSTRAINT queue_groups_pkey PRIMARY KEY (queue, group_key),
+  CONSTRAINT queue_groups_served_turn_check CHECK ((served_turn >= 0))
+);
+CREATE UNIQUE INDEX queue_groups_pkey ON docket.queue_groups USING btree (queue, group_key);
 
 CREATE TABLE docket.queue_stats (
   queue text NOT NULL,
@@ -87,8 +104,30 @@ CREATE TABLE docket.queues (
   paused boolean NOT NULL DEFAULT false,
   backlog_limit integer,
   updated_at bigint NOT NULL,
+  concurrency integer,
+  rate_limit integer,
+  rate_period_ms bigint,
+  rate_burst integer,
+  group_concurrency integer,
+  group_rate_limit integer,
+  group_rate_period_ms bigint,
+  group_rate_burst integer,
+  fair boolean NOT NULL DEFAULT false,
+  flow boolean NOT NULL DEFAULT false,
+  tokens double precision,
+  refilled_at bigint,
+  turn bigint NOT NULL DEFAULT 0,
+  held_at bigint,
   CONSTRAINT queues_backlog_limit_check CHECK (((backlog_limit IS NULL) OR (backlog_limit >= 0))),
-  CONSTRAINT queues_pkey PRIMARY KEY (name)
+  CONSTRAINT queues_concurrency_check CHECK (((concurrency IS NULL) OR (concurrency >= 0))),
+  CONSTRAINT queues_group_concurrency_check CHECK (((group_concurrency IS NULL) OR (group_concurrency >= 0))),
+  CONSTRAINT queues_group_rate_burst_check CHECK (((group_rate_burst IS NULL) OR (group_rate_burst >= 1))),
+  CONSTRAINT queues_group_rate_limit_check CHECK (((group_rate_limit IS NULL) OR (group_rate_limit >= 1))),
+  CONSTRAINT queues_group_rate_period_ms_check CHECK (((group_rate_period_ms IS NULL) OR (group_rate_period_ms >= 1))),
+  CONSTRAINT queues_pkey PRIMARY KEY (name),
+  CONSTRAINT queues_rate_burst_check CHECK (((rate_burst IS NULL) OR (rate_burst >= 1))),
+  CONSTRAINT queues_rate_limit_check CHECK (((rate_limit IS NULL) OR (rate_limit >= 1))),
+  CONSTRAINT queues_rate_period_ms_check CHECK (((rate_period_ms IS NULL) OR (rate_period_ms >= 1)))
 );
 CREATE UNIQUE INDEX queues_pkey ON docket.queues USING btree (name);
 

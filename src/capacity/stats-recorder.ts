@@ -48,10 +48,14 @@ export class StatsRecorder {
     this.bucket(queue, at).arrivals++;
   }
 
-  /** An attempt started: its wait runs from when it became due to now. */
+  /**
+   * An attempt started: its wait runs from when it became due to now, less
+   * any time a flow limit held it back (`readyAt`, set by the claim), which
+   * is a deliberate limit, not a shortage of workers.
+   */
   started(job: Job, at: number): void {
     const entry = this.bucket(job.queue, at);
-    const wait = Math.max(0, at - job.runAt);
+    const wait = Math.max(0, at - Math.max(job.runAt, job.readyAt ?? job.runAt));
     entry.starts++;
     entry.waitMsSum += wait;
     record(entry.waitHist, wait);

@@ -1,6 +1,6 @@
 import { formatMs } from '../duration.js';
 import type { Job } from '../job.js';
-import type { StoredLogLine } from '../store/store.js';
+import type { HoldReason, StoredLogLine } from '../store/store.js';
 import { table } from './output.js';
 
 /** A time for people: ISO without milliseconds. */
@@ -9,9 +9,9 @@ export function when(ms: number | null): string {
 }
 
 /** One line per job for `docket jobs`. */
-export function jobsTable(jobs: Job[]): string {
+export function jobsTable(jobs: Job[], holds: Record<string, HoldReason[]> = {}): string {
   return table(
-    ['ID', 'TASK', 'QUEUE', 'STATE', 'ATTEMPT', 'RUN AT', 'FINISHED', 'LAST ERROR'],
+    ['ID', 'TASK', 'QUEUE', 'STATE', 'ATTEMPT', 'RUN AT', 'FINISHED', 'LAST ERROR / HELD BY'],
     jobs.map((job) => [
       job.id,
       job.task,
@@ -20,7 +20,7 @@ export function jobsTable(jobs: Job[]): string {
       `${job.attempt}/${job.maxAttempts}`,
       when(job.runAt),
       when(job.finishedAt),
-      job.errors.at(-1)?.message.slice(0, 60) ?? '',
+      holds[job.id]?.map((h) => h.message).join('; ') || (job.errors.at(-1)?.message.slice(0, 60) ?? ''),
     ]),
   );
 }

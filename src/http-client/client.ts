@@ -1,14 +1,21 @@
 import { errorFrom } from './errors.js';
 import { type FollowEvent, type FollowOptions, followEvents } from './follow.js';
 import type {
+  ApiBulkAction,
+  ApiBulkResult,
   ApiEnqueuedJob,
   ApiEnqueueRequest,
   ApiJob,
+  ApiJobCount,
+  ApiJobFilter,
   ApiJobPage,
   ApiJobState,
   ApiLogLine,
   ApiQueue,
+  ApiQueueCapacity,
   ApiQueueSettings,
+  ApiSession,
+  ApiStatsBucket,
   ApiWorker,
 } from './wire.js';
 
@@ -36,8 +43,20 @@ export interface ClientListOptions {
   queue?: string;
   task?: string;
   key?: string;
+  /** Jobs whose input contains this text (case-insensitive), e.g. an email address. */
+  text?: string;
   limit?: number;
   cursor?: string;
+}
+
+/** A query string from filters: arrays comma-joined, undefined left out. */
+function queryOf(options: object): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    params.set(name, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  return params.size > 0 ? `?${params}` : '';
 }
 
 /** Something with a task name: a task object made by `defineTask` carries its types along. */
@@ -140,13 +159,23 @@ export class DocketClient {
 
   /** Jobs newest first; pass `nextCursor` back as `cursor` for the next page. */
   async listJobs(options: ClientListOptions = {}): Promise<ApiJobPage> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(options)) {
-      if (value === undefined) continue;
-      params.set(name, Array.isArray(value) ? value.join(',') : String(value));
-    }
-    const query = params.size > 0 ? `?${params}` : '';
-    return (await this.request<ApiJobPage>('GET', `/v1/jobs${query}`)).body;
+    return (await this.request<ApiJobPage>('GET', `/v1/jobs${queryOf(options)}`)).body;
+  }
+
+  /** How many jobs match the filter; with `action`, only those it applies to (what a bulk request would touch). */
+  async countJobs(filter: ApiJobFilter = {}, action?: ApiBulkAction): Promise<ApiJobCount> {
+    return (await this.request<ApiJobCount>('GET', `/v1/jobs:count${queryOf({ ...filter, action })}`)).body;
+  }
+
+  /**
+   * Retries, cancels or deletes jobs by ids (at most 1000) or by filter.
+   * A filter is handled up to 1000 jobs per call: repeat while `more`.
+   */
+  async bulk(
+    action: ApiBulkAction,
+    target: { ids: string[] } | { filter: ApiJobFilter },
+  ): Promise<ApiBulkResult> {
+    return (await this.request<ApiBulkResult>('POST', `/v1/jobs:${action}`, { body: target })).body;
   }
 
   /** Cancels a job (a running one is asked to stop; it ends cancelled when its handler returns). */
@@ -196,6 +225,25 @@ export class DocketClient {
   /** Live workers on every host. */
   async workers(): Promise<ApiWorker[]> {
     return (await this.request<{ workers: ApiWorker[] }>('GET', '/v1/workers')).body.workers;
+  }
+
+  /** What the token may do: `admin`, `read`, or `open` on a server without tokens. */
+  async session(): Promise<ApiSession> {
+    return (await this.request<ApiSession>('GET', '/v1/session')).body;
+  }
+
+  /** The capacity model's report per queue (arrival rate, run and wait times, recommended concurrency). */
+  async capacity(
+    options: { queue?: string; targetWait?: string; window?: string } = {},
+  ): Promise<ApiQueueCapacity[]> {
+    return (await this.request<{ queues: ApiQueueCapacity[] }>('GET', `/v1/capacity${queryOf(options)}`)).body
+      .queues;
+  }
+
+  /** Per-minute statistics of every queue (or one) since `since` (default: the last hour), oldest first. */
+  async stats(options: { queue?: string; since?: number } = {}): Promise<ApiStatsBucket[]> {
+    return (await this.request<{ buckets: ApiStatsBucket[] }>('GET', `/v1/stats${queryOf(options)}`)).body
+      .buckets;
   }
 
   /** True when the server answers and its store is reachable. */

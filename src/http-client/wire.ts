@@ -140,3 +140,88 @@ export type ApiJobEvent =
   | { type: 'end'; job: ApiJob }
   /** The job was deleted while followed. */
   | { type: 'gone'; id: string };
+
+/** What `GET /v1/session` says the presented token may do. `open`: the server has no tokens. */
+export interface ApiSession {
+  role: 'admin' | 'read' | 'open';
+}
+
+/** The job filters of `GET /v1/jobs`, `GET /v1/jobs:count` and the bulk routes. */
+export interface ApiJobFilter {
+  state?: ApiJobState[];
+  queue?: string;
+  task?: string;
+  key?: string;
+  /** Jobs whose input contains this text (case-insensitive). */
+  text?: string;
+}
+
+/** What can be done to many jobs at once. */
+export type ApiBulkAction = 'retry' | 'cancel' | 'delete';
+
+/** The answer of `POST /v1/jobs:retry|cancel|delete`. */
+export interface ApiBulkResult {
+  /** Ids found, or jobs matching the filter in a state the action applies to. */
+  matched: number;
+  /** Jobs the action was applied to. */
+  changed: number;
+  /** Matched jobs left alone: their state does not allow the action. */
+  skipped: number;
+  /** Ids with no job. */
+  notFound: number;
+  /** A filter matched more jobs than one request handles: send it again for the rest. */
+  more: boolean;
+}
+
+/** The answer of `GET /v1/jobs:count`. */
+export interface ApiJobCount {
+  count: number;
+  /** Counting stopped at the server's cap: at least `count`. */
+  capped: boolean;
+}
+
+/** The capacity model's report on one queue (`GET /v1/capacity`). Rates per second, times in ms. */
+export interface ApiQueueCapacity {
+  queue: string;
+  windowSeconds: number;
+  /** `mmc`: the M/M/c (Erlang C) model; `littles-law`: too few samples or no workers. */
+  model: 'mmc' | 'littles-law';
+  arrivals: number;
+  finished: number;
+  arrivalRate: number;
+  throughput: number;
+  meanRunMs: number | null;
+  runMs: { p50: number | null; p95: number | null; p99: number | null };
+  waitMs: { mean: number | null; p50: number | null; p95: number | null; p99: number | null };
+  offeredLoad: number | null;
+  concurrency: number;
+  busySlots: number;
+  utilisation: number | null;
+  predicted: { probabilityOfWaiting: number; meanWaitMs: number; p95WaitMs: number } | null;
+  targetWaitMs: number;
+  recommendedConcurrency: number | null;
+  /** Jobs due and waiting now. */
+  backlog: number;
+  /** Time to clear the backlog at the current net drain rate; null when it is not shrinking. */
+  drainSeconds: number | null;
+  notes: string[];
+}
+
+/**
+ * One queue's measurements in one minute (`GET /v1/stats`), from every
+ * host's workers. Histograms are log buckets, `{ bucketIndex: count }`
+ * (see src/capacity/histogram.ts).
+ */
+export interface ApiStatsBucket {
+  queue: string;
+  /** Start of the minute, ms since the epoch. */
+  bucket: number;
+  arrivals: number;
+  starts: number;
+  completions: number;
+  failures: number;
+  waitMsSum: number;
+  runMsSum: number;
+  waitHist: Record<string, number>;
+  runHist: Record<string, number>;
+}

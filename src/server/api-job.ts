@@ -1,10 +1,22 @@
 import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import type { ApiJob } from '../http-client/wire.js';
 import type { Job } from '../job.js';
 
-/** A job as the API shows it: stack traces removed unless the server exposes them. */
-export function toApiJob(job: Job, exposeStacks: boolean): ApiJob {
-  if (exposeStacks || job.errors.every((e) => e.stack === undefined)) return job as ApiJob;
+/**
+ * Whether this caller may see attempts' stack traces: operators (read and
+ * admin tokens, or anyone on an open loopback server) do, unless the server
+ * turned stacks off. A follow token never does: it is held by an end
+ * user's browser, and a stack shows file paths and code to whoever has it.
+ */
+export function showsStacks(exposeStacks: boolean, request: FastifyRequest): boolean {
+  const role = request.principal?.role;
+  return exposeStacks && (role === 'admin' || role === 'read' || role === 'anonymous');
+}
+
+/** A job as the API shows it: stack traces removed unless `withStacks` (see showsStacks). */
+export function toApiJob(job: Job, withStacks: boolean): ApiJob {
+  if (withStacks || job.errors.every((e) => e.stack === undefined)) return job as ApiJob;
   return { ...job, errors: job.errors.map(({ stack: _stack, ...rest }) => rest) } as ApiJob;
 }
 

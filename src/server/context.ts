@@ -9,6 +9,7 @@ export interface ServerContext {
   /** Issues and checks per-job follow tokens; null when auth is off (no tokens needed). */
   followTokens: FollowTokens | null;
   metrics: ServerMetrics;
+  /** Stack traces may be shown to operators (never to follow tokens); see showsStacks. */
   exposeStacks: boolean;
   pollMs: number;
   heartbeatMs: number;

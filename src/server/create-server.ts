@@ -20,11 +20,13 @@ import { capacityRoutes } from './routes/capacity.js';
 import { healthRoutes } from './routes/health.js';
 import { jobEventsRoutes } from './routes/job-events.js';
 import { jobsActionRoutes } from './routes/jobs-actions.js';
+import { jobsBulkRoutes } from './routes/jobs-bulk.js';
 import { jobsEnqueueRoutes } from './routes/jobs-enqueue.js';
 import { jobsReadRoutes } from './routes/jobs-read.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { queueRoutes } from './routes/queues.js';
 import { scheduleRoutes } from './routes/schedules.js';
+import { sessionRoutes } from './routes/session.js';
 import { workerRoutes } from './routes/workers.js';
 import { registerSchemas } from './schemas.js';
 
@@ -91,7 +93,7 @@ export async function createServer(docket: Docket, options: ServerOptions = {}):
         ? null
         : new FollowTokens(secret, toMs(options.followTokenTtl ?? '24h', 'followTokenTtl')),
     metrics,
-    exposeStacks: options.exposeStacks ?? false,
+    exposeStacks: options.exposeStacks ?? true,
     pollMs: toMs(options.pollInterval ?? '500ms', 'pollInterval'),
     heartbeatMs: toMs(options.heartbeatInterval ?? '15s', 'heartbeatInterval'),
     maxWaitMs: toMs(options.maxWait ?? '60s', 'maxWait'),
@@ -146,10 +148,12 @@ export async function createServer(docket: Docket, options: ServerOptions = {}):
   await registerOpenApi(app, packageVersion(), auth.enabled);
 
   healthRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   metricsRoutes(app, ctx);
   jobsEnqueueRoutes(app, ctx);
   jobsReadRoutes(app, ctx);
   jobsActionRoutes(app, ctx);
+  jobsBulkRoutes(app, ctx);
   jobEventsRoutes(app, ctx);
   queueRoutes(app, ctx);
   workerRoutes(app, ctx);

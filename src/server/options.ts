@@ -54,7 +54,12 @@ export interface ServerOptions {
   pollInterval?: Duration;
   /** Comment lines on idle SSE streams, so proxies keep them open. Default `'15s'`. */
   heartbeatInterval?: Duration;
-  /** Include attempt errors' stack traces in job responses. Default false. */
+  /**
+   * Show attempt errors' stack traces to operators: callers with the read or
+   * admin token (or anyone, on a server without tokens, which is loopback
+   * only). Follow tokens never see stacks: browsers of end users hold them.
+   * `false` hides stacks from everyone. Default true.
+   */
   exposeStacks?: boolean;
   /** A built dashboard to serve at `/` (e.g. `dist/dashboard`). Default: none. */
   dashboardDir?: string;

@@ -23,7 +23,11 @@ const AttemptError = {
     attempt: { type: 'integer' },
     code: { type: 'string' },
     message: { type: 'string' },
-    stack: { type: 'string', description: 'Only when the server is started with exposeStacks.' },
+    stack: {
+      type: 'string',
+      description:
+        'For read and admin tokens (not follow tokens), unless the server sets exposeStacks: false.',
+    },
     at: { type: 'number' },
     workerId: { type: 'string' },
   },

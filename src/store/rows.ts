@@ -23,6 +23,8 @@ export interface JobRow {
   started_at: number | string | Date | null;
   finished_at: number | string | Date | null;
   trace_context?: unknown;
+  group_key?: string | null;
+  ready_at?: number | string | null;
 }
 
 function time(value: number | string | Date): number {
@@ -62,6 +64,8 @@ export function rowToJob(row: JobRow): Job {
     createdAt: time(row.created_at),
     startedAt: optionalTime(row.started_at),
     finishedAt: optionalTime(row.finished_at),
+    group: row.group_key ?? null,
+    readyAt: row.ready_at === null || row.ready_at === undefined ? null : time(row.ready_at),
     traceContext: (row.trace_context ? parseJson(row.trace_context) : null) as Record<string, string> | null,
   };
 }

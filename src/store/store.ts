@@ -425,3 +425,72 @@ export interface StatsBucket {
   waitHist: Record<number, number>;
   runHist: Record<number, number>;
 }
+
+// ---------------------------------------------------------------------------
+// Flow control (issue #9), merged into Store and the queue types like the
+// blocks above: cluster-wide concurrency and rate limits per queue and per
+// group, enforced inside claim. See docs/flow-control.md.
+
+export interface Store {
+  /**
+   * Why each of these jobs (by id) is held back now: for `available` jobs
+   * whose queue or group is at a limit, the binding limits; an empty list
+   * for jobs that are not held (or not available). Unknown ids are left out.
+   */
+  holdReasons(params: { now: number; ids: string[] }): Promise<Record<string, HoldReason[]>>;
+}
+
+/** N starts per period, as a token bucket holding at most `burst` tokens (default N). */
+export interface RateLimit {
+  limit: number;
+  periodMs: number;
+  /** Most starts at once after a quiet spell; null means `limit`. 1 spaces starts evenly. */
+  burst: number | null;
+}
+
+/** A queue's flow-control settings; null means no limit. */
+export interface FlowLimits {
+  /** Most active jobs of the queue across every worker and host. */
+  concurrency: number | null;
+  /** Most starts per period across every worker and host. */
+  rate: RateLimit | null;
+  /** Most active jobs per group (jobs without a group are exempt). */
+  groupConcurrency: number | null;
+  /** Most starts per period per group. */
+  groupRate: RateLimit | null;
+  /** Round-robin between groups even without group limits (group limits imply it). */
+  fair: boolean;
+}
+
+/** A limit holding jobs back now, with a sentence for people. */
+export interface HoldReason {
+  kind: 'paused' | 'concurrency' | 'rate' | 'group-concurrency' | 'group-rate';
+  queue: string;
+  /** The group, for the group kinds. */
+  group?: string;
+  /** For rate kinds: when the next start is allowed (ms since the epoch). */
+  until?: number;
+  message: string;
+}
+
+export interface QueueSettings {
+  flow: FlowLimits;
+}
+
+export interface QueueInfo {
+  /** The queue-level limits binding now (paused, concurrency, rate); group limits show per job. */
+  holding: HoldReason[];
+}
+
+export interface UpdateQueueParams {
+  concurrency?: number | null;
+  rate?: RateLimit | null;
+  groupConcurrency?: number | null;
+  groupRate?: RateLimit | null;
+  fair?: boolean;
+}
+
+export interface NewJob {
+  /** Flow-control group (a user, a tenant); null or absent for none. */
+  group?: string | null;
+}

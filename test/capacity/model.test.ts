@@ -86,6 +86,8 @@ function queue(name: string, available = 0, active = 0): QueueInfo {
     name,
     paused: false,
     backlogLimit: null,
+    flow: { concurrency: null, rate: null, groupConcurrency: null, groupRate: null, fair: false },
+    holding: [],
     counts: { scheduled: 0, available, active, completed: 0, failed: 0, cancelled: 0 },
     oldestAvailableAt: null,
     finishedLastMinute: 0,

@@ -659,9 +659,193 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
       test('queue settings keep what an update leaves out and clear with null', async () => {
         await store.updateQueue({ now: T0, name: 'x', backlogLimit: 5 });
         let settings = await store.updateQueue({ now: T0, name: 'x', paused: true });
-        assert.deepEqual(settings, { name: 'x', paused: true, backlogLimit: 5 });
+        const flow = { concurrency: null, rate: null, groupConcurrency: null, groupRate: null, fair: false };
+        assert.deepEqual(settings, { name: 'x', paused: true, backlogLimit: 5, flow });
         settings = await store.updateQueue({ now: T0, name: 'x', backlogLimit: null });
-        assert.deepEqual(settings, { name: 'x', paused: true, backlogLimit: null });
+        assert.deepEqual(settings, { name: 'x', paused: true, backlogLimit: null, flow });
+      });
+    });
+
+    // -------------------------------------------------------------------
+    // Flow control (issue #9): cluster-wide limits enforced inside claim.
+    // Two worker ids stand for two hosts; the injected `now` moves the
+    // token buckets.
+    // -------------------------------------------------------------------
+    describe('flow control', () => {
+      const complete = (job: { id: string; attempt: number }, now = T0) =>
+        store.complete({ now, jobs: [{ id: job.id, attempt: job.attempt, result: null }] });
+      const many = (n: number, extra: Partial<NewJob> = {}) =>
+        enqueue(
+          ...Array.from({ length: n }, (_, i) => ({ queue: 'q', input: JSON.stringify({ i }), ...extra })),
+        );
+
+      test('enqueue stores the group; jobs without one have null', async () => {
+        const [a, b] = await enqueue({ group: 'tenant-42' }, {});
+        assert.equal(a!.group, 'tenant-42');
+        assert.equal(b!.group, null);
+        assert.equal((await store.getJob({ id: a!.id }))!.group, 'tenant-42');
+      });
+
+      test('global concurrency holds across two workers', async () => {
+        await store.updateQueue({ now: T0, name: 'q', concurrency: 3 });
+        await many(10);
+        const first = await claim(5, T0, { queues: ['q'], workerId: 'host-a' });
+        const second = await claim(5, T0, { queues: ['q'], workerId: 'host-b' });
+        assert.equal(first.length, 3);
+        assert.equal(second.length, 0);
+        const any = await claim(5, T0, { workerId: 'host-b' });
+        assert.equal(any.length, 0, 'a claim of every queue respects the limit too');
+        await complete(first[0]!);
+        const third = await claim(5, T0, { queues: ['q'], workerId: 'host-b' });
+        assert.equal(third.length, 1);
+      });
+
+      test('rate limit: tokens refill as now moves', async () => {
+        await store.updateQueue({ now: T0, name: 'q', rate: { limit: 2, periodMs: 1000, burst: null } });
+        await many(10);
+        assert.equal((await claim(10, T0, { queues: ['q'] })).length, 2);
+        assert.equal((await claim(10, T0, { queues: ['q'] })).length, 0);
+        assert.equal((await claim(10, T0 + 499, { queues: ['q'] })).length, 0);
+        assert.equal((await claim(10, T0 + 500, { queues: ['q'] })).length, 1);
+        assert.equal((await claim(10, T0 + 1000, { queues: ['q'] })).length, 1);
+        // A long quiet spell refills only up to the burst (= limit).
+        assert.equal((await claim(10, T0 + 60_000, { queues: ['q'] })).length, 2);
+      });
+
+      test('group concurrency: one at a time per group', async () => {
+        await store.updateQueue({ now: T0, name: 'q', groupConcurrency: 1 });
+        await many(3, { group: 'a' });
+        await many(2, { group: 'b' });
+        await many(2);
+        const first = await claim(10, T0, { queues: ['q'] });
+        const groups = first.map((j) => j.group).sort();
+        // One of a, one of b, and the ungrouped jobs (exempt from group limits).
+        assert.deepEqual(groups, ['a', 'b', null, null].sort());
+        assert.equal((await claim(10, T0, { queues: ['q'], workerId: 'w2' })).length, 0);
+        await complete(first.find((j) => j.group === 'a')!);
+        const next = await claim(10, T0, { queues: ['q'], workerId: 'w2' });
+        assert.deepEqual(
+          next.map((j) => j.group),
+          ['a'],
+        );
+      });
+
+      test('group rate limit per group', async () => {
+        await store.updateQueue({
+          now: T0,
+          name: 'q',
+          groupRate: { limit: 1, periodMs: 1000, burst: null },
+        });
+        await many(3, { group: 'a' });
+        await many(3, { group: 'b' });
+        assert.equal((await claim(10, T0, { queues: ['q'] })).length, 2);
+        assert.equal((await claim(10, T0 + 999, { queues: ['q'] })).length, 0);
+        assert.equal((await claim(10, T0 + 1000, { queues: ['q'] })).length, 2);
+      });
+
+      test('fairness: claims go round-robin between groups', async () => {
+        await store.updateQueue({ now: T0, name: 'q', fair: true });
+        await many(30, { group: 'big' });
+        await many(2, { group: 'small-1' });
+        await many(2, { group: 'small-2' });
+        const order: (string | null)[] = [];
+        for (let i = 0; i < 6; i++) order.push((await claim(1, T0, { queues: ['q'] }))[0]!.group);
+        assert.equal(order.filter((g) => g === 'small-1').length, 2, order.join());
+        assert.equal(order.filter((g) => g === 'small-2').length, 2, order.join());
+        const batch = await claim(3, T0, { queues: ['q'] });
+        assert.deepEqual(
+          batch.map((j) => j.group),
+          ['big', 'big', 'big'],
+        );
+      });
+
+      test('one claim of many interleaves groups', async () => {
+        await store.updateQueue({ now: T0, name: 'q', fair: true });
+        await many(30, { group: 'big' });
+        await many(3, { group: 'small' });
+        const batch = await claim(6, T0, { queues: ['q'] });
+        assert.equal(batch.filter((j) => j.group === 'small').length, 3);
+      });
+
+      test('a limit change takes effect on the next claim', async () => {
+        await store.updateQueue({ now: T0, name: 'q', concurrency: 1 });
+        await many(6);
+        assert.equal((await claim(10, T0, { queues: ['q'] })).length, 1);
+        assert.equal((await claim(10, T0, { queues: ['q'] })).length, 0);
+        const settings = await store.updateQueue({ now: T0, name: 'q', concurrency: 3 });
+        assert.equal(settings.flow.concurrency, 3);
+        assert.equal((await claim(10, T0, { queues: ['q'] })).length, 2);
+        await store.updateQueue({ now: T0, name: 'q', concurrency: null });
+        assert.equal(
+          (await store.listQueues({ now: T0 })).find((x) => x.name === 'q')!.flow.concurrency,
+          null,
+        );
+        assert.equal((await claim(10, T0, { queues: ['q'] })).length, 3);
+      });
+
+      test('a paused limited queue is not claimed', async () => {
+        await store.updateQueue({ now: T0, name: 'q', concurrency: 5, paused: true });
+        await many(2);
+        assert.equal((await claim(10, T0)).length, 0);
+        await store.updateQueue({ now: T0, name: 'q', paused: false });
+        assert.equal((await claim(10, T0)).length, 2);
+      });
+
+      test('held-back jobs report their reason', async () => {
+        await store.updateQueue({
+          now: T0,
+          name: 'q',
+          concurrency: 1,
+          groupConcurrency: 1,
+        });
+        const [a1, a2] = await many(2, { group: 'a' });
+        const [running] = await claim(10, T0, { queues: ['q'] });
+        assert.equal(running!.id, a1!.id);
+        const reasons = await store.holdReasons({ now: T0, ids: [a1!.id, a2!.id] });
+        assert.deepEqual(reasons[a1!.id], []);
+        assert.deepEqual(
+          reasons[a2!.id]!.map((r) => r.kind),
+          ['concurrency', 'group-concurrency'],
+        );
+        assert.match(reasons[a2!.id]![1]!.message, /group a at its concurrency limit/);
+        const q = (await store.listQueues({ now: T0 })).find((x) => x.name === 'q')!;
+        assert.deepEqual(
+          q.holding.map((r) => r.kind),
+          ['concurrency'],
+        );
+      });
+
+      test('a rate-limited job says when it may start', async () => {
+        await store.updateQueue({ now: T0, name: 'q', rate: { limit: 1, periodMs: 60_000, burst: null } });
+        const [, waiting] = await many(2);
+        await claim(10, T0, { queues: ['q'] });
+        const reasons = await store.holdReasons({ now: T0 + 15_000, ids: [waiting!.id] });
+        assert.equal(reasons[waiting!.id]![0]!.kind, 'rate');
+        assert.equal(reasons[waiting!.id]![0]!.until, T0 + 60_000);
+        assert.match(reasons[waiting!.id]![0]!.message, /waiting for rate limit of queue q/);
+      });
+
+      test('time held back by a limit is not waiting time: readyAt moves past it', async () => {
+        await store.updateQueue({ now: T0, name: 'q', concurrency: 1 });
+        const [first, second] = await many(2);
+        const [running] = await claim(10, T0, { queues: ['q'] });
+        assert.equal(running!.id, first!.id);
+        assert.equal(running!.readyAt, T0);
+        assert.equal((await claim(10, T0 + 1000, { queues: ['q'] })).length, 0);
+        await complete(running!, T0 + 2000);
+        const [next] = await claim(10, T0 + 3000, { queues: ['q'] });
+        assert.equal(next!.id, second!.id);
+        assert.equal(next!.runAt, T0);
+        assert.equal(next!.readyAt, T0 + 1000);
+      });
+
+      test('unlimited queues in the same claim are not held by a limited one', async () => {
+        await store.updateQueue({ now: T0, name: 'q', concurrency: 1 });
+        await many(3);
+        await enqueue({ queue: 'free' }, { queue: 'free' });
+        const got = await claim(10, T0);
+        assert.equal(got.filter((j) => j.queue === 'q').length, 1);
+        assert.equal(got.filter((j) => j.queue === 'free').length, 2);
       });
     });
 

@@ -44,10 +44,20 @@ it('asks for a token, and says so when the server refuses it', async () => {
 
 it('with the read-only token everything is visible and nothing can be changed', async () => {
   const page = await h.open(`#/jobs/${failedId}`);
+  const calls: string[] = [];
+  page.on('request', (r) => calls.push(`${r.method()} ${new URL(r.url()).pathname}`));
   await signIn(page, READ);
   await page.locator('.badge-readonly').waitFor();
+  // The role comes from GET /v1/session, not from probing a write route.
+  assert.ok(calls.includes('GET /v1/session'));
+  assert.equal(
+    calls.some((c) => c.startsWith('POST')),
+    false,
+  );
   await page.locator('.error-message', { hasText: 'card declined by upstream (402)' }).waitFor();
   await page.locator('.log-message', { hasText: 'charging order 7' }).waitFor();
+  // Operators see stack traces: the read token is one.
+  assert.match((await page.locator('.stack').first().textContent()) ?? '', /card declined[\s\S]*\n\s+at /);
   const retry = page.getByRole('button', { name: 'Retry', exact: true });
   assert.equal(await retry.isDisabled(), true);
   assert.equal(await page.getByRole('button', { name: 'Cancel', exact: true }).isDisabled(), true);
@@ -68,9 +78,23 @@ it('with the read-only token everything is visible and nothing can be changed', 
   await page.locator(`tbody tr[data-job="${failedId}"]`).waitFor();
   await page.getByLabel(`Select job ${failedId}`).check();
   assert.equal(await page.getByRole('button', { name: 'Retry selected' }).isDisabled(), true);
-  // A route the server does not have yet shows as "not available", not as a broken page.
+  await page.getByText('All matching…').click();
+  for (const verb of ['Retry', 'Cancel', 'Delete']) {
+    const item = page.getByRole('button', { name: `${verb} every job matching the filter` });
+    assert.equal(await item.isDisabled(), true, `${verb} every job matching`);
+  }
+  // The bulk routes refuse the read token too.
+  for (const action of ['retry', 'cancel', 'delete']) {
+    const refused = await page.evaluate(`fetch('/v1/jobs:${action}', {
+      method: 'POST',
+      headers: { authorization: 'Bearer ' + sessionStorage.getItem('docket.token'), 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ['${failedId}'] }),
+    }).then((r) => r.status)`);
+    assert.equal(refused, 403, `POST /v1/jobs:${action} with the read token`);
+  }
+  assert.equal((await h.docket.getJob(failedId))?.state, 'failed');
   await page.goto(`${h.url}/#/capacity`);
-  await page.locator('.empty, [data-capacity]').first().waitFor();
+  await page.locator('[data-capacity="payments"]', { hasText: 'Recommended concurrency' }).waitFor();
   await screenshot(page, 'capacity-read-only');
   await page.close();
 });

@@ -4,7 +4,8 @@
 // test-output/screenshots/.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { type Histogram, record } from '../../src/capacity/histogram.js';
 import type { Worker } from '../../src/worker/worker.js';
 import { until } from '../helpers/wait.js';
 import {
@@ -24,15 +25,7 @@ let worker: Worker;
 const SERVED = ['mail', 'payments', 'images', 'reports', 'pause-a', 'pause-b', 'bulk', 'later'];
 
 before(async () => {
-  h = await startDashboard([sendEmail, chargeCard, resizeImage, report.task], {
-    // GET /v1/capacity belongs to the capacity issue; until the server has it, a stand-in serves the model's report.
-    routes: (app, docket) => {
-      if (app.hasRoute({ method: 'GET', url: '/v1/capacity' })) return;
-      app.get('/v1/capacity', { config: { access: 'read' } }, async () => ({
-        queues: await docket.capacity(),
-      }));
-    },
-  });
+  h = await startDashboard([sendEmail, chargeCard, resizeImage, report.task]);
   worker = h.docket.startWorker({ queues: SERVED, pollInterval: 50, concurrency: 5 });
 });
 
@@ -44,6 +37,18 @@ after(async () => {
 
 async function stateOf(id: string): Promise<string | undefined> {
   return (await h.docket.getJob(id))?.state;
+}
+
+/** Requests pages send to the API, as `METHOD /path` (query left out), from now until `stop`. */
+function apiCalls(source: Page | BrowserContext): string[] & { stop(): void } {
+  const seen = [] as unknown as string[] & { stop(): void };
+  const listen = (request: Request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/v1/')) seen.push(`${request.method()} ${path}`);
+  };
+  source.on('request', listen);
+  seen.stop = () => source.off('request', listen);
+  return seen;
 }
 
 function countIn(page: Page, queue: string, state: string) {
@@ -64,12 +69,39 @@ it('the overview loads and shows every queue', async () => {
     const states = await Promise.all(jobs.map((j) => stateOf(j.id)));
     return states.every((s) => s === 'completed' || s === 'failed');
   }, 'the first jobs to finish');
+  // Another host's workers measured 40 images (3 s each) and 3 failures half an hour ago: this
+  // browser never saw those jobs, so only the server's statistics can put them in the chart.
+  const minute = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
+  const runHist: Histogram = {};
+  record(runHist, 3000, 40);
+  const waitHist: Histogram = {};
+  record(waitHist, 500, 43);
+  await h.docket.store.recordStats({
+    buckets: [
+      { queue: 'images', bucket: minute, arrivals: 43, starts: 43, completions: 40, failures: 3 },
+    ].map((b) => ({ ...b, waitMsSum: 500 * 43, runMsSum: 3000 * 40, waitHist, runHist })),
+  });
+  // The whole context: the page's first requests go out before `open` returns.
+  const calls = apiCalls(h.browser);
   const page = await h.open('#/');
   for (const queue of ['mail', 'images', 'payments']) {
     await page.locator(`[data-queue="${queue}"]`).waitFor();
   }
   await countIn(page, 'payments', 'failed').filter({ hasText: /^1$/ }).waitFor();
   await countIn(page, 'payments', 'completed').filter({ hasText: /^1$/ }).waitFor();
+  const images = page.locator('[data-queue="images"]');
+  await images.locator('[data-total-completed]').filter({ hasText: /^41$/ }).waitFor();
+  await images.locator('[data-total-failed]').filter({ hasText: /^3$/ }).waitFor();
+  await images
+    .locator('[data-stat="run"] dd')
+    .filter({ hasText: /^[23]\.\d s · [23]\.\d s$/ })
+    .waitFor();
+  const payments = page.locator('[data-queue="payments"]');
+  await payments.locator('[data-total-failed]').filter({ hasText: /^1$/ }).waitFor();
+  await payments.locator('[data-stat="drain"]', { hasText: 'nothing waiting' }).waitFor();
+  assert.ok(calls.includes('GET /v1/stats'), 'the overview reads GET /v1/stats');
+  assert.ok(calls.includes('GET /v1/capacity'), 'the overview reads GET /v1/capacity');
+  calls.stop();
   await page.getByRole('heading', { name: 'Live workers' }).waitFor();
   await page.locator('[data-status="live"]').waitFor();
   assert.deepEqual(await unlabelledControls(page), []);
@@ -179,6 +211,7 @@ it('the job list filters, finds by key, and acts in bulk after confirming how ma
   }, 'three jobs to fail');
 
   const page = await h.open('#/jobs?queue=bulk&state=failed');
+  const calls = apiCalls(page);
   await until(async () => (await page.locator('tbody tr[data-state="failed"]').count()) === 3, 'three rows');
   assert.equal(await page.getByLabel('State').inputValue(), 'failed');
   await page.getByLabel('Select every job on this page').check();
@@ -195,6 +228,11 @@ it('the job list filters, finds by key, and acts in bulk after confirming how ma
     const states = await Promise.all(failed.map((j) => stateOf(j.id)));
     return states.every((s) => s === 'completed');
   }, 'the retried jobs to complete');
+  assert.deepEqual(
+    calls.filter((c) => c.startsWith('POST')),
+    ['POST /v1/jobs:retry'],
+    'one bulk request, not one per job',
+  );
 
   // Everything matching a filter: two jobs due in an hour, cancelled from the menu.
   const later = [
@@ -221,6 +259,25 @@ it('the job list filters, finds by key, and acts in bulk after confirming how ma
     const states = await Promise.all(later.map((j) => stateOf(j.id)));
     return states.every((s) => s === 'cancelled');
   }, 'both jobs to be cancelled');
+  assert.ok(calls.includes('GET /v1/jobs:count'), 'the server counted the jobs for the confirmation');
+  assert.ok(calls.includes('POST /v1/jobs:cancel'));
+
+  // Delete everything matching the filter: the two cancelled jobs.
+  await page.goto(`${h.url}/#/jobs?queue=later&state=cancelled`);
+  await until(async () => (await page.locator('tbody tr[data-state="cancelled"]').count()) === 2, 'two rows');
+  await page.getByText('All matching…').click();
+  await page.getByRole('button', { name: 'Delete every job matching the filter' }).click();
+  await dialog.getByRole('heading', { name: 'Delete 2 jobs?' }).waitFor();
+  await dialog.locator('[data-bulk-count="2"]', { hasText: 'queue later' }).waitFor();
+  await dialog.getByRole('button', { name: 'Delete 2' }).click();
+  await page.locator('.notice', { hasText: '2 jobs deleted' }).waitFor();
+  for (const job of later) assert.equal(await h.docket.getJob(job.id), null);
+  assert.ok(calls.includes('POST /v1/jobs:delete'));
+  assert.equal(
+    calls.some((c) => /^(POST|DELETE) \/v1\/jobs\/[^/]+/.test(c)),
+    false,
+    'no per-job requests',
+  );
 
   // Search by unique key.
   const keyed = await enqueueOverHttp(h.url, {
@@ -233,6 +290,18 @@ it('the job list filters, finds by key, and acts in bulk after confirming how ma
   await page.getByRole('button', { name: 'Search' }).click();
   await page.locator(`tbody tr[data-job="${keyed.id}"]`).waitFor();
   assert.equal(await page.locator('tbody tr').count(), 1);
+
+  // Search by text in the input: an address inside a waiting job's input.
+  const grace = await enqueueOverHttp(h.url, {
+    task: 'send-email',
+    queue: 'inbox',
+    input: { to: 'grace.hopper@navy.example', subject: 'Compilers' },
+  });
+  await page.getByLabel('Find a job').fill('HOPPER@navy');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator(`tbody tr[data-job="${grace.id}"]`).waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 1);
+  await page.locator('.notice', { hasText: 'or with it in their input' }).waitFor();
   await page.close();
 });
 

@@ -45,7 +45,10 @@ export function registerJobs(program: Command): void {
           process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
           return;
         }
-        process.stdout.write(page.jobs.length ? `${jobsTable(page.jobs)}\n` : 'no jobs match\n');
+        // Available jobs held back by a flow limit say which one.
+        const waiting = page.jobs.filter((j) => j.state === 'available').map((j) => j.id);
+        const holds = waiting.length > 0 ? await docket.holdReasons(waiting) : {};
+        process.stdout.write(page.jobs.length ? `${jobsTable(page.jobs, holds)}\n` : 'no jobs match\n');
         if (page.nextCursor) process.stdout.write(`more: --cursor ${page.nextCursor}\n`);
       } finally {
         await docket.close();

@@ -2,8 +2,9 @@ import { Command } from 'commander';
 import { formatMs } from '../../duration.js';
 import { openDocket, storeOption } from '../common.js';
 import { table } from '../output.js';
+import { queueFlowCommand } from './queue-flow.js';
 
-/** `docket queues [pause|resume|limit]`: list queues, pause and resume them, set backlog limits. */
+/** `docket queues [pause|resume|limit|flow]`: list queues, pause and resume them, set backlog limits and flow control. */
 export function registerQueues(program: Command): void {
   const queues = new Command('queues').description('list queues with their counts and settings');
   storeOption(queues).option('--json', 'print JSON');
@@ -30,6 +31,7 @@ export function registerQueues(program: Command): void {
             'OLDEST WAIT',
             'LIMIT',
             'DONE/MIN',
+            'HELD BY',
           ],
           list.map((q) => [
             q.name,
@@ -43,6 +45,7 @@ export function registerQueues(program: Command): void {
             q.oldestAvailableAt === null ? '' : formatMs(Math.max(0, now - q.oldestAvailableAt)),
             q.backlogLimit ?? '',
             q.finishedLastMinute,
+            q.holding.map((h) => h.kind).join(','),
           ]),
         )}\n`,
       );
@@ -92,5 +95,6 @@ export function registerQueues(program: Command): void {
       }
     }),
   );
+  queues.addCommand(queueFlowCommand());
   program.addCommand(queues);
 }

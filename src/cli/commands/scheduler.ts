@@ -17,11 +17,8 @@ export function registerScheduler(program: Command): void {
       const docket = await openDocket({ store: options.store });
       const logger = defaultLogger();
       const scheduler = docket.startScheduler({ pollInterval: options.pollInterval, logger });
-      const schedules = await docket.listSchedules();
-      process.stderr.write(`docket scheduler ${scheduler.id}: ${schedules.length} schedules\n`);
-      scheduler.on('fired', (fired) =>
-        logger.info({ schedule: fired.schedule, tick: fired.tick, job: fired.job.id }, 'tick fired'),
-      );
+      // Signal handlers go in before anything else is awaited: a SIGTERM that
+      // lands while the scheduler already fires must drain it, not kill it.
       const stop = (signal: string) => {
         process.stderr.write(`docket scheduler: ${signal}, stopping\n`);
         void scheduler
@@ -31,6 +28,11 @@ export function registerScheduler(program: Command): void {
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
+      scheduler.on('fired', (fired) =>
+        logger.info({ schedule: fired.schedule, tick: fired.tick, job: fired.job.id }, 'tick fired'),
+      );
+      const schedules = await docket.listSchedules();
+      process.stderr.write(`docket scheduler ${scheduler.id}: ${schedules.length} schedules\n`);
     }),
   );
 }

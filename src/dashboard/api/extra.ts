@@ -1,5 +1,4 @@
-// Routes the typed client does not cover yet (schedules, capacity). A route
-// may be missing on an older server: its 404 shows as "not available".
+// Routes the typed client does not cover yet (schedules).
 import type { ApiJob } from '../../http-client/wire.js';
 import { request } from './http.js';
 
@@ -29,11 +28,6 @@ export async function listSchedules(next = 3): Promise<ApiSchedule[]> {
 /** Pauses, resumes or triggers (runs now) a schedule. */
 export function scheduleAction(name: string, action: 'pause' | 'resume' | 'trigger'): Promise<unknown> {
   return request('POST', `/v1/schedules/${encodeURIComponent(name)}/${action}`);
-}
-
-/** `GET /v1/capacity` as it comes: its shape belongs to the capacity issue, so the page reads it loosely. */
-export function getCapacity(): Promise<unknown> {
-  return request('GET', '/v1/capacity');
 }
 
 /** The job a schedule ran last, or null when it is gone (pruned). */

@@ -1,10 +1,10 @@
 import type { DocketClient } from '../../http-client/client.js';
-import type { ApiJob, ApiJobState } from '../../http-client/wire.js';
+import type { ApiBulkAction, ApiJob, ApiJobFilter, ApiJobState } from '../../http-client/wire.js';
 
 /** What can be done to many jobs at once. */
-export type BulkAction = 'retry' | 'cancel' | 'delete';
+export type BulkAction = ApiBulkAction;
 
-/** The states each action applies to; the API refuses the others with 409. */
+/** The states each action applies to (the server skips the others). */
 export const ELIGIBLE: Record<BulkAction, ApiJobState[]> = {
   retry: ['failed', 'cancelled'],
   cancel: ['scheduled', 'available', 'active'],
@@ -23,86 +23,52 @@ export function allows(action: BulkAction, state: ApiJobState): boolean {
   return ELIGIBLE[action].includes(state);
 }
 
+/** The jobs a selection holds that `action` applies to. */
+export function eligibleOf(jobs: Iterable<ApiJob>, action: BulkAction): ApiJob[] {
+  return [...jobs].filter((job) => allows(action, job.state));
+}
+
 /** Filters of the job list (the same the API takes). */
-export interface JobFilter {
-  states: ApiJobState[];
-  queue?: string;
-  task?: string;
-}
+export type JobFilter = ApiJobFilter;
 
-/**
- * Ids of every job that matches the filter and that `action` applies to,
- * paging through the list. Only the eligible states are asked for, so
- * the count shown in the confirmation is the number of jobs acted on.
- */
-export async function matchingIds(
-  client: DocketClient,
-  filter: JobFilter,
-  action: BulkAction,
-  signal: AbortSignal,
-): Promise<string[]> {
-  const states = filter.states.length ? filter.states.filter((s) => allows(action, s)) : ELIGIBLE[action];
-  if (states.length === 0) return [];
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    if (signal.aborted) throw new DOMException('stopped', 'AbortError');
-    const page = await client.listJobs({
-      state: states,
-      ...(filter.queue ? { queue: filter.queue } : {}),
-      ...(filter.task ? { task: filter.task } : {}),
-      limit: 1000,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const job of page.jobs) ids.push(job.id);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return ids;
-}
-
-/** How a bulk action went. */
+/** How a bulk action went, summed over its requests. */
 export interface BulkOutcome {
-  done: number;
-  failed: number;
-  /** The first error, to show. */
-  firstError: string | null;
+  changed: number;
+  /** Jobs whose state no longer allowed the action, or that were gone. */
+  skipped: number;
 }
 
+/** Most ids the API takes in one request. */
+const IDS_PER_REQUEST = 1000;
+
 /**
- * Applies `action` to each id, a few requests at a time (the API has no
- * bulk route yet, so this is one request per job). Reports progress
- * after each job; stops early when `signal` aborts.
+ * Applies `action` through the bulk routes: ids in requests of up to 1000,
+ * or a filter, sent again while the server says there are `more`. Stops
+ * between requests when `signal` aborts; reports the jobs done so far.
  */
 export async function runBulk(
   client: DocketClient,
   action: BulkAction,
-  ids: string[],
-  onProgress: (finished: number) => void,
+  target: { ids: string[] } | { filter: JobFilter },
+  onProgress: (done: number) => void,
   signal: AbortSignal,
-  concurrency = 4,
 ): Promise<BulkOutcome> {
-  const outcome: BulkOutcome = { done: 0, failed: 0, firstError: null };
-  let next = 0;
-  const one = (id: string): Promise<unknown> =>
-    action === 'retry' ? client.retry(id) : action === 'cancel' ? client.cancel(id) : client.deleteJob(id);
-  const lane = async () => {
-    while (next < ids.length && !signal.aborted) {
-      const id = ids[next++]!;
-      try {
-        await one(id);
-        outcome.done++;
-      } catch (error) {
-        outcome.failed++;
-        outcome.firstError ??= `${id}: ${error instanceof Error ? error.message : String(error)}`;
-      }
-      onProgress(outcome.done + outcome.failed);
-    }
+  const outcome: BulkOutcome = { changed: 0, skipped: 0 };
+  const add = (result: { changed: number; skipped: number; notFound: number }) => {
+    outcome.changed += result.changed;
+    outcome.skipped += result.skipped + result.notFound;
+    onProgress(outcome.changed + outcome.skipped);
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, lane));
-  return outcome;
-}
-
-/** The jobs a selection holds that `action` applies to. */
-export function eligibleOf(jobs: Iterable<ApiJob>, action: BulkAction): ApiJob[] {
-  return [...jobs].filter((job) => allows(action, job.state));
+  if ('ids' in target) {
+    for (let at = 0; at < target.ids.length && !signal.aborted; at += IDS_PER_REQUEST) {
+      add(await client.bulk(action, { ids: target.ids.slice(at, at + IDS_PER_REQUEST) }));
+    }
+    return outcome;
+  }
+  for (;;) {
+    const result = await client.bulk(action, target);
+    add(result);
+    // A round that changed nothing would find the same jobs again: stop rather than loop.
+    if (!result.more || result.changed === 0 || signal.aborted) return outcome;
+  }
 }

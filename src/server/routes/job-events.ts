@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { DocketError } from '../../errors.js';
 import type { ApiJobEvent } from '../../http-client/wire.js';
 import { isFinal, type Job } from '../../job.js';
-import { hashJson, stateKey, toApiJob } from '../api-job.js';
+import { hashJson, showsStacks, stateKey, toApiJob } from '../api-job.js';
 import type { ServerContext } from '../context.js';
 import { JobWatch } from '../job-watch.js';
 import { errors, jobIdParams } from '../schemas.js';
@@ -133,7 +133,7 @@ export function jobEventsRoutes(app: FastifyInstance, ctx: ServerContext): void 
           }
           if (isFinal(job.state)) {
             cursor.end = true;
-            send({ type: 'end', job: toApiJob(job, ctx.exposeStacks) });
+            send({ type: 'end', job: toApiJob(job, showsStacks(ctx.exposeStacks, request)) });
             break;
           }
           await watch.wait();

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { toApiJob } from '../api-job.js';
+import { showsStacks, toApiJob } from '../api-job.js';
 import type { ServerContext } from '../context.js';
 import { errors, jobIdParams } from '../schemas.js';
 
@@ -20,7 +20,8 @@ export function jobsActionRoutes(app: FastifyInstance, ctx: ServerContext): void
         response: { 200: { $ref: 'Job#' }, ...errors(401, 403, 404, 409, 503) },
       },
     },
-    async (request) => toApiJob(await docket.retry(request.params.id), ctx.exposeStacks),
+    async (request) =>
+      toApiJob(await docket.retry(request.params.id), showsStacks(ctx.exposeStacks, request)),
   );
 
   app.post<ById>(
@@ -43,7 +44,9 @@ export function jobsActionRoutes(app: FastifyInstance, ctx: ServerContext): void
     },
     async (request, reply) => {
       const job = await docket.cancel(request.params.id);
-      return reply.status(job.state === 'cancelled' ? 200 : 202).send(toApiJob(job, ctx.exposeStacks));
+      return reply
+        .status(job.state === 'cancelled' ? 200 : 202)
+        .send(toApiJob(job, showsStacks(ctx.exposeStacks, request)));
     },
   );
 

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toMs } from '../../duration.js';
 import { DocketError } from '../../errors.js';
-import { isFinal, JOB_STATES, type Job, type JobState } from '../../job.js';
-import { jobVersion, toApiJob } from '../api-job.js';
+import { isFinal, type Job } from '../../job.js';
+import { jobVersion, showsStacks, toApiJob } from '../api-job.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../http-errors.js';
+import { filterQueryProperties, parseFilter, type RawFilter } from '../job-filter.js';
 import { JobWatch } from '../job-watch.js';
 import { errors, jobIdParams } from '../schemas.js';
 
@@ -13,14 +14,7 @@ interface GetJobQuery {
   logs?: boolean;
 }
 
-interface ListQuery {
-  state?: string[];
-  queue?: string;
-  task?: string;
-  key?: string;
-  limit?: number;
-  cursor?: string;
-}
+type ListQuery = RawFilter & { limit?: number; cursor?: string };
 
 /** The ETag value of an If-None-Match header (quotes and W/ removed), or null. */
 function ifNoneMatch(request: FastifyRequest): string | null {
@@ -141,7 +135,7 @@ export function jobsReadRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const version = jobVersion(job);
       reply.header('ETag', `"${version}"`).header('Cache-Control', 'no-store');
       if (known === version) return reply.status(304).send();
-      const body = toApiJob(job, ctx.exposeStacks);
+      const body = toApiJob(job, showsStacks(ctx.exposeStacks, request));
       if (!request.query.logs) return body;
       return { ...body, logs: await docket.getLogs(id) };
     },
@@ -154,16 +148,14 @@ export function jobsReadRoutes(app: FastifyInstance, ctx: ServerContext): void {
       schema: {
         summary: 'List jobs, newest first',
         description:
-          'Filters combine. state takes several values (state=failed,cancelled or repeated). ' +
+          'Filters combine. state takes several values (state=failed,cancelled or repeated); text finds ' +
+          'jobs whose input contains it (case-insensitive). ' +
           'Pass nextCursor back as cursor for the next page.',
         tags: ['jobs'],
         querystring: {
           type: 'object',
           properties: {
-            state: { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 10 },
-            queue: { type: 'string', maxLength: 128 },
-            task: { type: 'string', maxLength: 128 },
-            key: { type: 'string', maxLength: 512 },
+            ...filterQueryProperties,
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
             cursor: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
           },
@@ -183,26 +175,14 @@ export function jobsReadRoutes(app: FastifyInstance, ctx: ServerContext): void {
       },
     },
     async (request) => {
-      const { state, ...filters } = request.query;
-      const states = (state ?? []).flatMap((s) => s.split(',')).filter(Boolean);
-      const unknown = states.find((s) => !JOB_STATES.includes(s as JobState));
-      if (unknown !== undefined) {
-        throw new HttpError(
-          400,
-          'DOCKET_INVALID_INPUT',
-          `state "${unknown.slice(0, 40)}" is not one of ${JOB_STATES.join(', ')}`,
-          {
-            details: {
-              issues: [{ path: 'state', message: `must be one of ${JOB_STATES.join(', ')}`, in: 'query' }],
-            },
-          },
-        );
-      }
+      const { limit, cursor } = request.query;
       const page = await docket.listJobs({
-        ...filters,
-        ...(states.length ? { state: states as JobState[] } : {}),
+        ...parseFilter(request.query),
+        ...(limit ? { limit } : {}),
+        ...(cursor ? { cursor } : {}),
       });
-      return { jobs: page.jobs.map((job) => toApiJob(job, ctx.exposeStacks)), nextCursor: page.nextCursor };
+      const stacks = showsStacks(ctx.exposeStacks, request);
+      return { jobs: page.jobs.map((job) => toApiJob(job, stacks)), nextCursor: page.nextCursor };
     },
   );
 }

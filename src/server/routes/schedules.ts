@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ScheduleDefinition, ScheduleInfo } from '../../scheduler/definition.js';
 import { tickSource } from '../../scheduler/ticks.js';
-import { toApiJob } from '../api-job.js';
+import { showsStacks, toApiJob } from '../api-job.js';
 import type { ServerContext } from '../context.js';
 import { errors } from '../schemas.js';
 
@@ -249,7 +249,7 @@ export function scheduleRoutes(app: FastifyInstance, ctx: ServerContext): void {
     async (request, reply) => {
       const job = await docket.triggerSchedule(request.params.name);
       reply.header('Location', `/v1/jobs/${job.id}`);
-      return reply.status(202).send(toApiJob(job, ctx.exposeStacks));
+      return reply.status(202).send(toApiJob(job, showsStacks(ctx.exposeStacks, request)));
     },
   );
 }

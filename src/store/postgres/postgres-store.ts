@@ -4,6 +4,7 @@ import pg from 'pg';
 import { DocketError, QueueFullError } from '../../errors.js';
 import type { Job, JobState } from '../../job.js';
 import { defaultLogger, type Logger } from '../../logger.js';
+import { type FlowRow, flowColumns, num, rowToFlow } from '../flow/limits.js';
 import {
   compareClaimOrder,
   emptyCounts,
@@ -26,6 +27,7 @@ import type {
   FireTickOutcome,
   FireTickParams,
   HeartbeatParams,
+  HoldReason,
   IdParams,
   JobPage,
   ListParams,
@@ -49,6 +51,7 @@ import type {
   WorkerRecord,
 } from '../store.js';
 import { isConnectionError, isRetryable, mapPgError } from './pg-errors.js';
+import { claimLimitedPg, holdReasonsPg, queueHoldsPg, type RunStatement } from './pg-flow.js';
 import { runMigrations } from './pg-migrate.js';
 import { channelFor, PgNotifier, payload, sharedListener } from './pg-notifier.js';
 import { bind, isValidSchemaName, loadPgStatements, type PgStatement } from './pg-sql.js';
@@ -162,6 +165,7 @@ export class PostgresStore implements Store {
       ...loadPgStatements(resolve(here, 'queries.sql'), this.schema),
       ...loadPgStatements(resolve(here, 'schedules.sql'), this.schema),
       ...loadPgStatements(resolve(here, 'stats.sql'), this.schema),
+      ...loadPgStatements(resolve(here, 'flow.sql'), this.schema),
     ]);
     this.channel = channelFor(this.schema);
     const config = this.pool.options as pg.ClientConfig;
@@ -297,6 +301,7 @@ export class PostgresStore implements Store {
           keys: jobs.map((j) => j.key),
           timeouts: jobs.map((j) => j.timeoutMs),
           trace_contexts: jobs.map((j) => j.traceContext ?? null),
+          groups: jobs.map((j) => j.group ?? null),
         },
         client,
       )
@@ -367,18 +372,50 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Unlimited queues: one statement, lock-free (SKIP LOCKED). It also names
+   * the limited queues among those asked for; they are claimed in a
+   * transaction that locks their queue rows (claimLimitedPg). When the last
+   * claim for this set of queues met limited ones, they go first, so a
+   * worker serving both kinds does not starve the limited ones.
+   */
   async claim(params: ClaimParams): Promise<Job[]> {
     if (params.limit <= 0) return [];
-    const rows = await this.run<JobRow & Row>('claim', {
+    const hintKey = params.queues.join('\u0000');
+    const hinted = this.limitedHint.get(hintKey);
+    let rows: (JobRow & Row)[] = [];
+    if (hinted) {
+      rows = (await this.transaction((client) =>
+        claimLimitedPg(this.runner, client, hinted, params, params.limit),
+      )) as (JobRow & Row)[];
+      if (rows.length >= params.limit) return rows.map(rowToJob).sort(compareClaimOrder);
+    }
+    const result = await this.run<JobRow & Row>('claim', {
       now: params.now,
       worker_id: params.workerId,
       lease_expires_at: params.now + params.leaseMs,
       all_queues: params.queues.length === 0,
       queues: params.queues,
-      limit: params.limit,
+      limit: params.limit - rows.length,
     });
+    const limited = (result[0]?.limited_queues as string[] | null | undefined) ?? null;
+    rows = rows.concat(result.filter((r) => r.id !== null));
+    if (limited === null || limited.length === 0) {
+      this.limitedHint.delete(hintKey);
+    } else {
+      this.limitedHint.set(hintKey, limited);
+      if (!hinted && rows.length < params.limit) {
+        const more = await this.transaction((client) =>
+          claimLimitedPg(this.runner, client, limited, params, params.limit - rows.length),
+        );
+        rows = rows.concat(more as (JobRow & Row)[]);
+      }
+    }
     return rows.map(rowToJob).sort(compareClaimOrder);
   }
+  private readonly limitedHint = new Map<string, string[]>();
+  private readonly runner: RunStatement = (name, values, executor) =>
+    this.run(name, values, executor as Queryable | undefined);
 
   async renewLeases(params: RenewParams): Promise<RenewOutcome> {
     const outcome: RenewOutcome = { lost: [], cancelRequested: [] };
@@ -554,36 +591,54 @@ export class PostgresStore implements Store {
       this.countJobs(),
     ]);
     const names = new Set<string>([...settings.map((s) => String(s.name)), ...counts.map((c) => c.queue)]);
-    return [...names].sort().map((name): QueueInfo => {
-      const setting = settings.find((s) => s.name === name);
-      const stat = stats.find((s) => s.queue === name);
-      const oldest = stat?.oldest_available_at;
-      return {
-        name,
-        paused: setting?.paused === true,
-        backlogLimit:
-          setting?.backlog_limit === null || setting === undefined ? null : Number(setting.backlog_limit),
-        counts: counts.find((c) => c.queue === name)?.counts ?? emptyCounts(),
-        oldestAvailableAt: oldest === null || oldest === undefined ? null : Number(oldest),
-        finishedLastMinute: Number(stat?.finished_last_minute ?? 0),
-      };
-    });
+    return Promise.all(
+      [...names].sort().map(async (name): Promise<QueueInfo> => {
+        const setting = settings.find((s) => s.name === name) as (FlowRow & Row) | undefined;
+        const stat = stats.find((s) => s.queue === name);
+        const oldest = stat?.oldest_available_at;
+        return {
+          name,
+          paused: setting?.paused === true,
+          backlogLimit: num(setting?.backlog_limit),
+          flow: rowToFlow(setting),
+          holding: setting ? await queueHoldsPg(this.runner, setting, params.now) : [],
+          counts: counts.find((c) => c.queue === name)?.counts ?? emptyCounts(),
+          oldestAvailableAt: oldest === null || oldest === undefined ? null : Number(oldest),
+          finishedLastMinute: Number(stat?.finished_last_minute ?? 0),
+        };
+      }),
+    );
   }
 
   async updateQueue(params: UpdateQueueParams): Promise<QueueSettings> {
-    const [row] = await this.run('upsertQueue', {
-      name: params.name,
-      paused: params.paused ?? null,
-      backlog_limit: params.backlogLimit ?? null,
-      set_backlog: params.backlogLimit !== undefined,
-      now: params.now,
+    const row = await this.transaction(async (client) => {
+      await this.run(
+        'upsertQueue',
+        {
+          ...flowColumns(params),
+          name: params.name,
+          paused: params.paused ?? null,
+          backlog_limit: params.backlogLimit ?? null,
+          set_backlog: params.backlogLimit !== undefined,
+          now: params.now,
+        },
+        client,
+      );
+      const [refreshed] = await this.run('flowRefresh', { name: params.name }, client);
+      return refreshed as FlowRow & Row;
     });
-    if (params.paused === false) this.notifier.jobsAvailable(params.name);
+    // A resumed or loosened queue may have jobs to start now, on any host.
+    this.notifier.jobsAvailable(params.name);
     return {
-      name: String(row!.name),
-      paused: row!.paused === true,
-      backlogLimit: row!.backlog_limit === null ? null : Number(row!.backlog_limit),
+      name: String(row.name),
+      paused: row.paused === true,
+      backlogLimit: num(row.backlog_limit),
+      flow: rowToFlow(row),
     };
+  }
+
+  async holdReasons(params: { now: number; ids: string[] }): Promise<Record<string, HoldReason[]>> {
+    return holdReasonsPg(this.runner, params.ids, params.now);
   }
 
   async heartbeat(params: HeartbeatParams): Promise<void> {

@@ -9,9 +9,12 @@
 -- `limit` of both, activate them, and promote the due jobs not taken.
 -- `ready_any` walks jobs_claim_any (every queue); `ready_named` walks
 -- jobs_claim once per named queue. The unused branch is cut by its
--- one-time filter on :all_queues.
+-- one-time filter on :all_queues. Paused queues are skipped, and so are
+-- limited ones (flow control): the store claims those in flow.sql's
+-- serialised path, and this statement names them in `limited_queues` (one
+-- row with a null job when nothing was claimed).
 WITH paused AS (
-  SELECT name FROM {schema}.queues WHERE paused
+  SELECT name FROM {schema}.queues WHERE paused OR flow
 ),
 due AS (
   SELECT id, queue, priority, run_at FROM {schema}.jobs
@@ -52,12 +55,19 @@ picked AS (
 promoted AS (
   UPDATE {schema}.jobs SET state = 'available'
   WHERE id IN (SELECT id FROM due) AND id NOT IN (SELECT id FROM picked)
+),
+claimed AS (
+  UPDATE {schema}.jobs
+  SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
+      lease_expires_at = :lease_expires_at, started_at = :now
+  WHERE id IN (SELECT id FROM picked)
+  RETURNING *
+),
+limited AS (
+  SELECT array_agg(name ORDER BY name) AS names FROM {schema}.queues
+  WHERE flow AND NOT paused AND (:all_queues::boolean OR name = ANY(:queues::text[]))
 )
-UPDATE {schema}.jobs
-SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
-    lease_expires_at = :lease_expires_at, started_at = :now
-WHERE id IN (SELECT id FROM picked)
-RETURNING *;
+SELECT c.*, l.names AS limited_queues FROM limited l LEFT JOIN claimed c ON true;
 
 -- name: lockBacklogs
 -- Locks the limited queues of a batch (in name order, so two batches never
@@ -77,12 +87,14 @@ FOR UPDATE OF q;
 -- Rows are produced in input order, so identity values follow it; a key
 -- that is already unfinished (or repeated in the batch) inserts nothing.
 INSERT INTO {schema}.jobs
-  (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, created_at)
+  (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
 SELECT v.task, v.queue, CASE WHEN v.run_at <= :now::bigint THEN 'available' ELSE 'scheduled' END,
-       v.input::json, v.priority, v.run_at, v.max_attempts, v.key, v.timeout_ms, v.trace_context::json, :now::bigint
+       v.input::json, v.priority, v.run_at, v.max_attempts, v.key, v.timeout_ms, v.trace_context::json, v.group_key,
+       :now::bigint
 FROM unnest(:tasks::text[], :queues::text[], :inputs::text[], :priorities::int[], :run_ats::bigint[],
-            :max_attempts::int[], :keys::text[], :timeouts::bigint[], :trace_contexts::text[])
-     WITH ORDINALITY AS v(task, queue, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, ord)
+            :max_attempts::int[], :keys::text[], :timeouts::bigint[], :trace_contexts::text[], :groups::text[])
+     WITH ORDINALITY AS v(task, queue, input, priority, run_at, max_attempts, key, timeout_ms, trace_context,
+                          group_key, ord)
 ORDER BY v.ord
 ON CONFLICT DO NOTHING
 RETURNING *;
@@ -232,7 +244,7 @@ WHERE (:queue::text IS NULL OR queue = :queue::text)
 GROUP BY queue, state;
 
 -- name: queueSettings
-SELECT name, paused, backlog_limit FROM {schema}.queues;
+SELECT * FROM {schema}.queues;
 
 -- name: queueStats
 SELECT queue,
@@ -242,13 +254,26 @@ FROM {schema}.jobs
 GROUP BY queue;
 
 -- name: upsertQueue
-INSERT INTO {schema}.queues AS q (name, paused, backlog_limit, updated_at)
-VALUES (:name, coalesce(:paused::boolean, false), :backlog_limit::int, :now::bigint)
+-- Each setting has a set_* flag: false keeps the stored value, true writes
+-- the given one (null clears a limit). flowRefresh then recomputes `flow`.
+INSERT INTO {schema}.queues AS q (name, paused, backlog_limit, concurrency, rate_limit, rate_period_ms, rate_burst,
+  group_concurrency, group_rate_limit, group_rate_period_ms, group_rate_burst, fair, updated_at)
+VALUES (:name, coalesce(:paused::boolean, false), :backlog_limit::int, :concurrency::int, :rate_limit::int,
+  :rate_period_ms::bigint, :rate_burst::int, :group_concurrency::int, :group_rate_limit::int,
+  :group_rate_period_ms::bigint, :group_rate_burst::int, coalesce(:fair::boolean, false), :now::bigint)
 ON CONFLICT (name) DO UPDATE SET
   paused = coalesce(:paused::boolean, q.paused),
   backlog_limit = CASE WHEN :set_backlog::boolean THEN :backlog_limit::int ELSE q.backlog_limit END,
-  updated_at = :now::bigint
-RETURNING name, paused, backlog_limit;
+  concurrency = CASE WHEN :set_concurrency::boolean THEN :concurrency::int ELSE q.concurrency END,
+  rate_limit = CASE WHEN :set_rate::boolean THEN :rate_limit::int ELSE q.rate_limit END,
+  rate_period_ms = CASE WHEN :set_rate::boolean THEN :rate_period_ms::bigint ELSE q.rate_period_ms END,
+  rate_burst = CASE WHEN :set_rate::boolean THEN :rate_burst::int ELSE q.rate_burst END,
+  group_concurrency = CASE WHEN :set_group_concurrency::boolean THEN :group_concurrency::int ELSE q.group_concurrency END,
+  group_rate_limit = CASE WHEN :set_group_rate::boolean THEN :group_rate_limit::int ELSE q.group_rate_limit END,
+  group_rate_period_ms = CASE WHEN :set_group_rate::boolean THEN :group_rate_period_ms::bigint ELSE q.group_rate_period_ms END,
+  group_rate_burst = CASE WHEN :set_group_rate::boolean THEN :group_rate_burst::int ELSE q.group_rate_burst END,
+  fair = coalesce(:fair::boolean, q.fair),
+  updated_at = :now::bigint;
 
 -- name: heartbeat
 INSERT INTO {schema}.workers (id, host, pid, queues, concurrency, started_at, heartbeat_at, info)

@@ -13,15 +13,13 @@ ORDER BY priority DESC, run_at, id
 LIMIT :limit;
 
 -- name: claimCandidatesAnyQueue
--- Walks docket_jobs_claim_any in claim order, skipping paused queues.
+-- Walks docket_jobs_claim_any in claim order, skipping paused queues and
+-- limited ones (the flow path claims those).
 SELECT id, priority, run_at FROM docket_jobs
 WHERE state = 'available'
-  AND queue NOT IN (SELECT name FROM docket_queues WHERE paused = 1)
+  AND queue NOT IN (SELECT name FROM docket_queues WHERE paused = 1 OR flow = 1)
 ORDER BY priority DESC, run_at, id
 LIMIT :limit;
-
--- name: pausedQueues
-SELECT name FROM docket_queues WHERE paused = 1;
 
 -- name: claimIds
 UPDATE docket_jobs
@@ -32,8 +30,8 @@ RETURNING *;
 
 -- name: insertJob
 INSERT INTO docket_jobs
-  (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, created_at)
-VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :trace_context, :now)
+  (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
+VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :trace_context, :group_key, :now)
 ON CONFLICT DO NOTHING
 RETURNING *;
 
@@ -151,7 +149,7 @@ WHERE (:queue IS NULL OR queue = :queue)
 GROUP BY queue, state;
 
 -- name: queueSettings
-SELECT name, paused, backlog_limit FROM docket_queues;
+SELECT * FROM docket_queues;
 
 -- name: queueStats
 SELECT queue,
@@ -161,13 +159,25 @@ FROM docket_jobs
 GROUP BY queue;
 
 -- name: upsertQueue
-INSERT INTO docket_queues (name, paused, backlog_limit, updated_at)
-VALUES (:name, coalesce(:paused, 0), :backlog_limit, :now)
+-- Each setting has a set_* flag: 0 keeps the stored value, 1 writes the
+-- given one (null clears a limit). flowRefresh then recomputes `flow`.
+INSERT INTO docket_queues (name, paused, backlog_limit, concurrency, rate_limit, rate_period_ms, rate_burst,
+  group_concurrency, group_rate_limit, group_rate_period_ms, group_rate_burst, fair, updated_at)
+VALUES (:name, coalesce(:paused, 0), :backlog_limit, :concurrency, :rate_limit, :rate_period_ms, :rate_burst,
+  :group_concurrency, :group_rate_limit, :group_rate_period_ms, :group_rate_burst, coalesce(:fair, 0), :now)
 ON CONFLICT (name) DO UPDATE SET
   paused = coalesce(:paused, paused),
   backlog_limit = CASE WHEN :set_backlog = 1 THEN :backlog_limit ELSE backlog_limit END,
-  updated_at = :now
-RETURNING name, paused, backlog_limit;
+  concurrency = CASE WHEN :set_concurrency = 1 THEN :concurrency ELSE concurrency END,
+  rate_limit = CASE WHEN :set_rate = 1 THEN :rate_limit ELSE rate_limit END,
+  rate_period_ms = CASE WHEN :set_rate = 1 THEN :rate_period_ms ELSE rate_period_ms END,
+  rate_burst = CASE WHEN :set_rate = 1 THEN :rate_burst ELSE rate_burst END,
+  group_concurrency = CASE WHEN :set_group_concurrency = 1 THEN :group_concurrency ELSE group_concurrency END,
+  group_rate_limit = CASE WHEN :set_group_rate = 1 THEN :group_rate_limit ELSE group_rate_limit END,
+  group_rate_period_ms = CASE WHEN :set_group_rate = 1 THEN :group_rate_period_ms ELSE group_rate_period_ms END,
+  group_rate_burst = CASE WHEN :set_group_rate = 1 THEN :group_rate_burst ELSE group_rate_burst END,
+  fair = coalesce(:fair, fair),
+  updated_at = :now;
 
 -- name: heartbeat
 INSERT INTO docket_workers (id, host, pid, queues, concurrency, started_at, heartbeat_at, info)

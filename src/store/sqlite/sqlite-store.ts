@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { DocketError, QueueFullError } from '../../errors.js';
 import type { Job, JobState } from '../../job.js';
+import { type FlowRow, flag, flowColumns, num, rowToFlow } from '../flow/limits.js';
 import { sharedNotifier } from '../local-notifier.js';
 import { compareClaimOrder, emptyCounts, type JobRow, retryAfterSeconds, rowToJob } from '../rows.js';
 import { rowToSchedule, type ScheduleRow, specToColumns } from '../schedule-rows.js';
@@ -20,6 +21,7 @@ import type {
   FireTickOutcome,
   FireTickParams,
   HeartbeatParams,
+  HoldReason,
   IdParams,
   JobPage,
   ListParams,
@@ -43,6 +45,7 @@ import type {
   UpsertScheduleParams,
   WorkerRecord,
 } from '../store.js';
+import { claimLimitedSqlite, holdReasonsSqlite, queueHoldsSqlite } from './sqlite-flow.js';
 
 /**
  * SQLite `synchronous` setting, in WAL mode:
@@ -68,6 +71,7 @@ const SQL = new Map([
   ...loadNamedStatements(resolve(here, 'queries.sql')),
   ...loadNamedStatements(resolve(here, 'schedules.sql')),
   ...loadNamedStatements(resolve(here, 'stats.sql')),
+  ...loadNamedStatements(resolve(here, 'flow.sql')),
 ]);
 const MIGRATIONS = loadMigrations(resolve(here, 'migrations'));
 
@@ -171,6 +175,7 @@ export class SqliteStore implements Store {
         key: job.key,
         timeout_ms: job.timeoutMs,
         trace_context: job.traceContext ?? null,
+        group_key: job.group ?? null,
         now: params.now,
       }) as JobRow | undefined;
       if (row) return { job: rowToJob(row), duplicate: false };
@@ -204,37 +209,55 @@ export class SqliteStore implements Store {
    * transaction. Each candidate query walks an index in claim order and
    * stops at LIMIT, so a claim costs the same with 10 or 10 million jobs
    * waiting. With several queues, the top `limit` of each queue are merged:
-   * the overall first `limit` are among them.
+   * the overall first `limit` are among them. Limited queues (flow control)
+   * are claimed first, each by its plan, inside the same transaction, so
+   * their limits hold across every process; their own limits keep them from
+   * starving the unlimited queues.
    */
   async claim(params: ClaimParams): Promise<Job[]> {
     if (params.limit <= 0) return [];
     const rows = this.write(() => {
       this.stmt('promoteDue').run({ now: params.now });
+      const held = this.stmt('heldQueues').all({}) as FlowRow[];
+      const wanted = new Set(params.queues);
+      const limited = held.filter(
+        (r) => flag(r.flow) && !flag(r.paused) && (wanted.size === 0 || wanted.has(r.name)),
+      );
+      const claimed: JobRow[] = [];
+      // Rotating the start keeps one limited queue from always going first.
+      const start = limited.length > 0 ? this.flowTurn++ % limited.length : 0;
+      for (let i = 0; i < limited.length && claimed.length < params.limit; i++) {
+        const row = limited[(start + i) % limited.length]!;
+        claimed.push(...claimLimitedSqlite((n) => this.stmt(n), row, params, params.limit - claimed.length));
+      }
+      const rest = params.limit - claimed.length;
+      if (rest <= 0) return claimed;
       let candidates: Candidate[];
       if (params.queues.length === 0) {
-        candidates = this.stmt('claimCandidatesAnyQueue').all({ limit: params.limit }) as Candidate[];
+        candidates = this.stmt('claimCandidatesAnyQueue').all({ limit: rest }) as Candidate[];
       } else {
-        const paused = new Set((this.stmt('pausedQueues').all({}) as { name: string }[]).map((r) => r.name));
+        const skip = new Set(held.map((r) => r.name));
         candidates = [];
-        for (const queue of new Set(params.queues)) {
-          if (paused.has(queue)) continue;
+        for (const queue of wanted) {
+          if (skip.has(queue)) continue;
           candidates.push(
-            ...(this.stmt('claimCandidatesInQueue').all({ queue, limit: params.limit }) as Candidate[]),
+            ...(this.stmt('claimCandidatesInQueue').all({ queue, limit: rest }) as Candidate[]),
           );
         }
-        if (candidates.length > params.limit)
-          candidates = candidates.sort(compareCandidates).slice(0, params.limit);
+        if (candidates.length > rest) candidates = candidates.sort(compareCandidates).slice(0, rest);
       }
-      if (candidates.length === 0) return [];
-      return this.stmt('claimIds').all({
+      if (candidates.length === 0) return claimed;
+      const more = this.stmt('claimIds').all({
         now: params.now,
         worker_id: params.workerId,
         lease_expires_at: params.now + params.leaseMs,
         ids: JSON.stringify(candidates.map((c) => c.id)),
       }) as JobRow[];
+      return claimed.concat(more);
     });
     return rows.map(rowToJob).sort(compareClaimOrder);
   }
+  private flowTurn = 0;
 
   async renewLeases(params: RenewParams): Promise<RenewOutcome> {
     const outcome: RenewOutcome = { lost: [], cancelRequested: [] };
@@ -439,7 +462,7 @@ export class SqliteStore implements Store {
   }
 
   async listQueues(params: { now: number }): Promise<QueueInfo[]> {
-    const settings = this.stmt('queueSettings').all({}) as Row[];
+    const settings = this.stmt('queueSettings').all({}) as (FlowRow & Row)[];
     const stats = this.stmt('queueStats').all({ since: params.now - 60_000 }) as Row[];
     const counts = await this.countJobs();
     const names = new Set<string>([...settings.map((s) => String(s.name)), ...counts.map((c) => c.queue)]);
@@ -450,6 +473,8 @@ export class SqliteStore implements Store {
         name,
         paused: setting ? setting.paused === 1 : false,
         backlogLimit: (setting?.backlog_limit as number | null | undefined) ?? null,
+        flow: rowToFlow(setting),
+        holding: setting ? queueHoldsSqlite((n) => this.stmt(n), setting, params.now) : [],
         counts: counts.find((c) => c.queue === name)?.counts ?? emptyCounts(),
         oldestAvailableAt: (stat?.oldest_available_at as number | null | undefined) ?? null,
         finishedLastMinute: Number(stat?.finished_last_minute ?? 0),
@@ -458,22 +483,32 @@ export class SqliteStore implements Store {
   }
 
   async updateQueue(params: UpdateQueueParams): Promise<QueueSettings> {
-    const row = this.write(
-      () =>
-        this.stmt('upsertQueue').get({
-          name: params.name,
-          paused: params.paused === undefined ? null : params.paused ? 1 : 0,
-          backlog_limit: params.backlogLimit ?? null,
-          set_backlog: params.backlogLimit === undefined ? 0 : 1,
-          now: params.now,
-        }) as Row,
+    const columns = Object.fromEntries(
+      Object.entries(flowColumns(params)).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 1 : 0) : v]),
     );
-    if (params.paused === false) this.notifier.jobsAvailable(params.name);
+    const row = this.write(() => {
+      this.stmt('upsertQueue').run({
+        ...columns,
+        name: params.name,
+        paused: params.paused === undefined ? null : params.paused ? 1 : 0,
+        backlog_limit: params.backlogLimit ?? null,
+        set_backlog: params.backlogLimit === undefined ? 0 : 1,
+        now: params.now,
+      });
+      return this.stmt('flowRefresh').get({ name: params.name }) as FlowRow & Row;
+    });
+    // A resumed or loosened queue may have jobs to start now.
+    this.notifier.jobsAvailable(params.name);
     return {
       name: String(row.name),
       paused: row.paused === 1,
-      backlogLimit: (row.backlog_limit as number | null) ?? null,
+      backlogLimit: num(row.backlog_limit),
+      flow: rowToFlow(row),
     };
+  }
+
+  async holdReasons(params: { now: number; ids: string[] }): Promise<Record<string, HoldReason[]>> {
+    return holdReasonsSqlite((n) => this.stmt(n), params.ids, params.now);
   }
 
   async heartbeat(params: HeartbeatParams): Promise<void> {

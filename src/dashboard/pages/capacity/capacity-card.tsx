@@ -1,21 +1,12 @@
-import type { QueueCapacity } from '../../../capacity/model.js';
+import type { ApiQueueCapacity } from '../../../http-client/wire.js';
 import { count, duration } from '../../lib/format.js';
 
 const rate = (perSecond: number) => (perSecond >= 10 ? perSecond.toFixed(0) : perSecond.toFixed(2));
 const ms = (value: number | null | undefined) =>
   value === null || value === undefined ? '—' : duration(value);
 
-/** Reads a capacity response: the model's per-queue reports, wherever the body keeps them. */
-export function capacityRows(data: unknown): QueueCapacity[] | null {
-  const list = Array.isArray(data) ? data : (data as { queues?: unknown } | null)?.queues;
-  if (!Array.isArray(list)) return null;
-  const looksRight = (r: unknown) =>
-    typeof r === 'object' && r !== null && 'queue' in r && 'recommendedConcurrency' in r && 'busySlots' in r;
-  return list.every(looksRight) ? (list as QueueCapacity[]) : null;
-}
-
 /** One queue's capacity: busy slots against its workers' slots, what the model recommends, and why. */
-export function CapacityCard({ report }: { report: QueueCapacity }) {
+export function CapacityCard({ report }: { report: ApiQueueCapacity }) {
   const need = report.recommendedConcurrency;
   const short = need !== null && need > report.concurrency;
   const busy = report.concurrency > 0 ? Math.min(1, report.busySlots / report.concurrency) : 0;

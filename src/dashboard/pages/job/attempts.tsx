@@ -61,7 +61,9 @@ export function Attempts({ job }: { job: ApiJob }) {
         })}
       </ol>
       {stacksHidden && (
-        <p class="footnote">The server hides stack traces; start it with exposeStacks to see them here.</p>
+        <p class="footnote">
+          This server hides stack traces (it was started with <code>exposeStacks: false</code>).
+        </p>
       )}
     </>
   );

@@ -4,28 +4,17 @@ import { api, describeError } from '../../api/http.js';
 import { canAct, session } from '../../api/session.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { Notice } from '../../components/notice.js';
-import {
-  type BulkAction,
-  type BulkOutcome,
-  eligibleOf,
-  type JobFilter,
-  matchingIds,
-  runBulk,
-  WORDS,
-} from '../../lib/bulk.js';
+import { type BulkAction, eligibleOf, type JobFilter, runBulk, WORDS } from '../../lib/bulk.js';
 import { count } from '../../lib/format.js';
 import { useStore } from '../../lib/store.js';
 
 const ACTIONS: BulkAction[] = ['retry', 'cancel', 'delete'];
 
 /** A bulk action waiting for its confirmation. */
-interface Pending {
-  action: BulkAction;
-  ids: string[];
-  /** Selected jobs the action does not apply to. */
-  skipped: number;
-  scope: 'selection' | 'filter';
-}
+type Pending = { action: BulkAction; count: number } & (
+  | { scope: 'selection'; ids: string[]; skipped: number }
+  | { scope: 'filter'; capped: boolean }
+);
 
 /** Props of BulkBar. */
 export interface BulkBarProps {
@@ -33,15 +22,20 @@ export interface BulkBarProps {
   filter: JobFilter;
   /** The filter in words, for the confirmation ("failed jobs in emails"). */
   filterText: string;
+  /** A search is shown instead of a filter: "every job matching" would not mean what the list shows. */
+  searching: boolean;
   onDone: () => void;
 }
 
+const jobs = (n: number) => (n === 1 ? 'job' : 'jobs');
+
 /**
  * Retry, cancel or delete the selected jobs, or every job matching the
- * filter. Always confirms with the number of jobs it will touch; shows
+ * filter, through the API's bulk routes. Always confirms with the number
+ * of jobs it will touch (for a filter, the server counts them first); shows
  * progress while it runs and what happened after.
  */
-export function BulkBar({ selected, filter, filterText, onDone }: BulkBarProps) {
+export function BulkBar({ selected, filter, filterText, searching, onDone }: BulkBarProps) {
   const allowed = canAct(useStore(session));
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -53,55 +47,63 @@ export function BulkBar({ selected, filter, filterText, onDone }: BulkBarProps) 
     setResult(null);
     setPending({
       action,
-      ids: eligible.map((j) => j.id),
-      skipped: selected.size - eligible.length,
       scope: 'selection',
+      ids: eligible.map((j) => j.id),
+      count: eligible.length,
+      skipped: selected.size - eligible.length,
     });
   };
   const onFilter = async (action: BulkAction) => {
-    const controller = new AbortController();
-    setStop(controller);
     setResult(null);
     setBusy(`Counting the jobs to ${WORDS[action].verb.toLowerCase()}…`);
     try {
-      const ids = await matchingIds(api(), filter, action, controller.signal);
-      setPending({ action, ids, skipped: 0, scope: 'filter' });
+      const counted = await api().countJobs(filter, action);
+      setPending({ action, scope: 'filter', count: counted.count, capped: counted.capped });
     } catch (error) {
-      if (!controller.signal.aborted) setResult({ text: describeError(error), kind: 'error' });
+      setResult({ text: describeError(error), kind: 'error' });
     } finally {
       setBusy(null);
-      setStop(null);
     }
   };
-  const run = async ({ action, ids }: Pending) => {
+  const run = async (job: Pending) => {
     setPending(null);
     const controller = new AbortController();
     setStop(controller);
-    const words = WORDS[action];
-    setBusy(`${words.doing} 0 of ${count(ids.length)}…`);
-    const outcome: BulkOutcome = await runBulk(
-      api(),
-      action,
-      ids,
-      (n) => setBusy(`${words.doing} ${count(n)} of ${count(ids.length)}…`),
-      controller.signal,
-    );
-    setBusy(null);
-    setStop(null);
-    const stopped = controller.signal.aborted ? ' (stopped)' : '';
-    setResult(
-      outcome.failed === 0
-        ? { text: `${count(outcome.done)} jobs ${words.done}${stopped}.`, kind: 'success' }
-        : {
-            text: `${count(outcome.done)} jobs ${words.done}, ${count(outcome.failed)} refused${stopped}. First: ${outcome.firstError}`,
-            kind: 'error',
-          },
-    );
-    onDone();
+    const words = WORDS[job.action];
+    const of = `${job.scope === 'filter' && job.capped ? 'at least ' : ''}${count(job.count)}`;
+    setBusy(`${words.doing} 0 of ${of}…`);
+    try {
+      const outcome = await runBulk(
+        api(),
+        job.action,
+        job.scope === 'selection' ? { ids: job.ids } : { filter },
+        (n) => setBusy(`${words.doing} ${count(n)} of ${of}…`),
+        controller.signal,
+      );
+      const stopped = controller.signal.aborted ? ' (stopped)' : '';
+      setResult(
+        outcome.skipped === 0
+          ? {
+              text: `${count(outcome.changed)} ${jobs(outcome.changed)} ${words.done}${stopped}.`,
+              kind: 'success',
+            }
+          : {
+              text: `${count(outcome.changed)} ${jobs(outcome.changed)} ${words.done}, ${count(outcome.skipped)} skipped: their state changed meanwhile${stopped}.`,
+              kind: 'error',
+            },
+      );
+    } catch (error) {
+      setResult({ text: describeError(error), kind: 'error' });
+    } finally {
+      setBusy(null);
+      setStop(null);
+      onDone();
+    }
   };
 
   const disabled = !allowed || busy !== null;
   const title = allowed ? undefined : 'Read-only token: actions need the admin token';
+  const noun = pending ? jobs(pending.count) : '';
   return (
     <section class="bulk" aria-label="Bulk actions">
       <div class="bulk-row">
@@ -125,7 +127,11 @@ export function BulkBar({ selected, filter, filterText, onDone }: BulkBarProps) 
           ))}
         </div>
         <details class="menu">
-          <summary class="button" aria-disabled={disabled}>
+          <summary
+            class="button"
+            aria-disabled={disabled || searching}
+            title={searching ? 'Clear the search to act on a filter' : title}
+          >
             All matching…
           </summary>
           <div class="menu-items">
@@ -134,7 +140,7 @@ export function BulkBar({ selected, filter, filterText, onDone }: BulkBarProps) 
                 key={action}
                 type="button"
                 class="menu-item"
-                disabled={disabled}
+                disabled={disabled || searching}
                 title={title}
                 onClick={(event) => {
                   (event.currentTarget.closest('details') as HTMLDetailsElement).open = false;
@@ -160,20 +166,20 @@ export function BulkBar({ selected, filter, filterText, onDone }: BulkBarProps) 
       {result && <Notice kind={result.kind}>{result.text}</Notice>}
       {pending && (
         <ConfirmDialog
-          title={`${WORDS[pending.action].verb} ${count(pending.ids.length)} ${pending.ids.length === 1 ? 'job' : 'jobs'}?`}
-          confirmLabel={`${WORDS[pending.action].verb} ${count(pending.ids.length)}`}
+          title={`${WORDS[pending.action].verb} ${count(pending.count)} ${noun}?`}
+          confirmLabel={`${WORDS[pending.action].verb} ${count(pending.count)}`}
           variant={pending.action === 'delete' ? 'danger' : 'primary'}
           onCancel={() => setPending(null)}
-          onConfirm={() => (pending.ids.length ? void run(pending) : setPending(null))}
+          onConfirm={() => (pending.count > 0 ? void run(pending) : setPending(null))}
         >
-          <p>
+          <p data-bulk-count={pending.count}>
             {pending.scope === 'filter'
-              ? `This will ${pending.action} every job matching ${filterText} that can be ${WORDS[pending.action].done}: ${count(pending.ids.length)}.`
+              ? `This will ${pending.action} every job matching ${filterText} that can be ${WORDS[pending.action].done}: ${pending.capped ? 'at least ' : ''}${count(pending.count)}.`
               : pending.skipped === 0
-                ? `This will ${pending.action} the ${count(pending.ids.length)} selected ${pending.ids.length === 1 ? 'job' : 'jobs'}.`
-                : `This will ${pending.action} ${count(pending.ids.length)} of the ${count(selected.size)} selected jobs.`}
+                ? `This will ${pending.action} the ${count(pending.count)} selected ${noun}.`
+                : `This will ${pending.action} ${count(pending.count)} of the ${count(selected.size)} selected jobs.`}
           </p>
-          {pending.skipped > 0 && (
+          {pending.scope === 'selection' && pending.skipped > 0 && (
             <p class="muted">
               {count(pending.skipped)} selected {pending.skipped === 1 ? 'job is' : 'jobs are'} in a state
               that cannot be {WORDS[pending.action].done} and will be left alone.

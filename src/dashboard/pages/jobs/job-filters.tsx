@@ -9,7 +9,7 @@ export interface Filters {
   state: string;
   queue: string;
   task: string;
-  /** Search: a job id or a unique key. */
+  /** Search: a job id, a unique key, or text in the input. */
   q: string;
 }
 
@@ -27,7 +27,7 @@ function go(filters: Filters): void {
   navigate(href('/jobs', { ...filters }), true);
 }
 
-/** State, queue and task filters, and a search by id or key; all kept in the URL, so a view can be shared. */
+/** State, queue and task filters, and a search by id, key or text in the input; all kept in the URL, so a view can be shared. */
 export function JobFilters({
   filters,
   queues,
@@ -57,7 +57,7 @@ export function JobFilters({
             <input
               id="job-search"
               type="search"
-              placeholder="Job id or key"
+              placeholder="Job id, key, or text in the input"
               value={q}
               onInput={(event) => setQ(event.currentTarget.value)}
             />

@@ -85,7 +85,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
       return next;
     });
   const filter: JobFilter = {
-    states: filters.state ? (filters.state.split(',') as ApiJobState[]) : [],
+    ...(filters.state ? { state: filters.state.split(',') as ApiJobState[] } : {}),
     ...(filters.queue ? { queue: filters.queue } : {}),
     ...(filters.task ? { task: filters.task } : {}),
   };
@@ -100,7 +100,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
       <JobFilters filters={filters} queues={(snapshot?.queues ?? []).map((q) => q.name)} tasks={tasks} />
       {filters.q && (
         <Notice>
-          Jobs with id or key <strong class="mono">{filters.q}</strong>.{' '}
+          Jobs with the id or key <strong class="mono">{filters.q}</strong>, or with it in their input.{' '}
           <a href={href('/jobs', { ...filters, q: undefined })}>Clear the search</a>
         </Notice>
       )}
@@ -108,6 +108,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
         selected={selected}
         filter={filter}
         filterText={describe(filters)}
+        searching={filters.q !== ''}
         onDone={() => {
           setSelected(new Map());
           list.refresh();
@@ -119,7 +120,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
       {jobs === undefined ? (
         <p class="muted">Loading jobs…</p>
       ) : jobs.length === 0 ? (
-        <Empty title={filters.q ? 'No job has that id or key' : 'No jobs match'}>
+        <Empty title={filters.q ? 'No job has that id or key, or that text in its input' : 'No jobs match'}>
           {!filters.q && (filters.state || filters.queue || filters.task) && (
             <button type="button" class="button" onClick={() => navigate('#/jobs')}>
               Clear the filters

@@ -1,4 +1,4 @@
-import type { ApiQueue } from '../../../http-client/wire.js';
+import type { ApiQueue, ApiQueueCapacity } from '../../../http-client/wire.js';
 import { duration } from '../../lib/format.js';
 
 /** How a queue's backlog is draining, in words. */
@@ -12,16 +12,23 @@ export interface Drain {
 }
 
 /**
- * Time to drain the ready backlog at the rate of the last minute
- * (`finishedLastMinute`, the same rate the server's Retry-After uses).
+ * Time to drain the backlog, from the capacity model (`drainSeconds`: the
+ * backlog over the net drain rate of its window, measured on every host).
+ * Until the first report arrives, the live counts say only whether
+ * anything waits.
  */
-export function drainOf(queue: ApiQueue): Drain {
-  const ready = queue.counts.available;
+export function drainOf(queue: ApiQueue, capacity: ApiQueueCapacity | null): Drain {
+  const ready = capacity?.backlog ?? queue.counts.available;
   if (ready === 0) return { text: 'nothing waiting', stuck: false };
   if (queue.paused)
     return { text: 'paused', why: 'The queue is paused: no job starts until it is resumed', stuck: true };
-  if (queue.finishedLastMinute === 0) {
-    return { text: 'not draining', why: 'No job of this queue finished in the last minute', stuck: true };
+  if (capacity === null) return { text: '…', why: 'Waiting for the capacity report', stuck: false };
+  if (capacity.drainSeconds === null) {
+    return {
+      text: 'not draining',
+      why: `Jobs do not finish faster than they arrive (over the last ${duration(capacity.windowSeconds * 1000)})`,
+      stuck: true,
+    };
   }
-  return { text: `about ${duration((ready / queue.finishedLastMinute) * 60_000)}`, stuck: false };
+  return { text: `about ${duration(capacity.drainSeconds * 1000)}`, stuck: false };
 }

@@ -3,14 +3,9 @@ import { api } from '../../api/http.js';
 import { Empty, Notice } from '../../components/notice.js';
 import { count } from '../../lib/format.js';
 import { useNow } from '../../lib/now.js';
+import { emptyHour, sum } from '../../lib/queue-stats.js';
 import { useStore } from '../../lib/store.js';
-import {
-  queueFeed,
-  queueTimings,
-  refreshQueues,
-  throughput,
-  throughputVersion,
-} from '../../live/queue-feed.js';
+import { queueCapacity, queueFeed, queueHours, refreshQueues } from '../../live/queue-feed.js';
 import { usePoll } from '../../live/use-poll.js';
 import { QueueCard } from './queue-card.js';
 import { WorkersSummary } from './workers-summary.js';
@@ -27,7 +22,7 @@ function Totals({ ready, running, failed, workers }: Record<string, number | und
     <div class="totals">
       {item('ready to run', ready, 'ready')}
       {item('running', running, 'running')}
-      {item('failed, last hour', failed, 'failed')}
+      {item('failed attempts, last hour', failed, 'failed')}
       {item('live workers', workers, 'workers')}
     </div>
   );
@@ -36,15 +31,16 @@ function Totals({ ready, running, failed, workers }: Record<string, number | und
 /** The overview: every queue at a glance, live, and the workers alive. */
 export function OverviewPage() {
   const snapshot = useStore(queueFeed);
-  const timings = useStore(queueTimings);
-  useStore(throughputVersion);
+  const hours = useStore(queueHours);
+  const capacity = useStore(queueCapacity);
   const now = useNow();
   const workers = usePoll(() => api().workers(), 3000);
   const [error, setError] = useState<string | null>(null);
   const queues = snapshot?.queues;
-  const windows = new Map((queues ?? []).map((q) => [q.name, throughput.window(q.name, now)]));
-  const sum = (pick: (q: NonNullable<typeof queues>[number]) => number) =>
-    queues === undefined ? undefined : queues.reduce((total, q) => total + pick(q), 0);
+  const total = (pick: (q: NonNullable<typeof queues>[number]) => number) =>
+    queues === undefined ? undefined : queues.reduce((all, q) => all + pick(q), 0);
+  const failedHour =
+    hours === null ? undefined : [...hours.values()].reduce((all, hour) => all + sum(hour.failures), 0);
 
   return (
     <>
@@ -53,9 +49,9 @@ export function OverviewPage() {
       </div>
       {error && <Notice kind="error">{error}</Notice>}
       <Totals
-        ready={sum((q) => q.counts.available)}
-        running={sum((q) => q.counts.active)}
-        failed={sum((q) => (windows.get(q.name)?.failed ?? []).reduce((a, b) => a + b, 0))}
+        ready={total((q) => q.counts.available)}
+        running={total((q) => q.counts.active)}
+        failed={failedHour}
         workers={workers.data?.length}
       />
       <section aria-labelledby="queues-title">
@@ -70,8 +66,8 @@ export function OverviewPage() {
               <QueueCard
                 key={queue.name}
                 queue={queue}
-                timings={timings.get(queue.name)}
-                window={windows.get(queue.name)!}
+                hour={hours?.get(queue.name) ?? (hours === null ? null : emptyHour(now))}
+                capacity={capacity?.get(queue.name) ?? null}
                 now={now}
                 onChanged={() => {
                   setError(null);
@@ -83,8 +79,9 @@ export function OverviewPage() {
           </div>
         )}
         <p class="footnote">
-          Charts are kept by this tab from live counts (the API has no time series yet); minutes before it
-          opened come from recently finished jobs.
+          Charts, wait and run times: the last hour, per minute, as the workers on every host measured it (
+          <code>GET /v1/stats</code>). Backlog and drain time: the capacity model (
+          <code>GET /v1/capacity</code>).
         </p>
       </section>
       <section aria-labelledby="workers-title">

@@ -1,26 +1,27 @@
-import type { ApiQueue } from '../../../http-client/wire.js';
+import type { ApiQueue, ApiQueueCapacity } from '../../../http-client/wire.js';
 import { api } from '../../api/http.js';
 import { ActionButton } from '../../components/action-button.js';
 import { Chart } from '../../components/chart.js';
 import { count, duration } from '../../lib/format.js';
-import type { Timings } from '../../lib/percentiles.js';
-import type { Window } from '../../lib/throughput.js';
+import { type QueueHour, type Spread, sum } from '../../lib/queue-stats.js';
 import { drainOf } from './drain.js';
 import { StateCounts } from './state-counts.js';
 
 /** Props of QueueCard. */
 export interface QueueCardProps {
   queue: ApiQueue;
-  timings: Timings | undefined;
-  window: Window;
+  /** The last hour from `GET /v1/stats`; null until the first answer. */
+  hour: QueueHour | null;
+  /** The capacity model's report; null until the first answer. */
+  capacity: ApiQueueCapacity | null;
   now: number;
   onChanged: () => void;
   onError: (message: string) => void;
 }
 
-function spread(label: string, value: { p50: number; p95: number } | null | undefined) {
+function spread(label: string, value: Spread | null | undefined, name: string) {
   return (
-    <div class="stat">
+    <div class="stat" data-stat={name}>
       <dt>{label}</dt>
       <dd>{value ? `${duration(value.p50)} · ${duration(value.p95)}` : '—'}</dd>
     </div>
@@ -28,12 +29,12 @@ function spread(label: string, value: { p50: number; p95: number } | null | unde
 }
 
 /** One queue on the overview: counts, backlog and drain, timings, the last hour, pause/resume. */
-export function QueueCard({ queue, timings, window, now, onChanged, onError }: QueueCardProps) {
-  const drain = drainOf(queue);
+export function QueueCard({ queue, hour, capacity, now, onChanged, onError }: QueueCardProps) {
+  const drain = drainOf(queue, capacity);
   const waiting = queue.oldestAvailableAt === null ? null : now - queue.oldestAvailableAt;
-  const lastHour = window.completed.reduce((a, b) => a + b, 0);
-  const failedHour = window.failed.reduce((a, b) => a + b, 0);
-  const backlog = queue.counts.available + queue.counts.scheduled;
+  const completed = hour ? sum(hour.completions) : 0;
+  const failed = hour ? sum(hour.failures) : 0;
+  const backlog = capacity?.backlog ?? queue.counts.available;
   return (
     <article class="card queue-card" data-queue={queue.name} aria-labelledby={`queue-${queue.name}`}>
       <header class="card-head">
@@ -64,14 +65,14 @@ export function QueueCard({ queue, timings, window, now, onChanged, onError }: Q
       </header>
       <StateCounts queue={queue.name} counts={queue.counts} />
       <dl class="stats">
-        <div class="stat">
-          <dt>Backlog</dt>
+        <div class="stat" data-stat="backlog">
+          <dt>Backlog, due now</dt>
           <dd>
             {count(backlog)}
             {queue.backlogLimit !== null && <span class="muted"> / {count(queue.backlogLimit)} limit</span>}
           </dd>
         </div>
-        <div class="stat">
+        <div class="stat" data-stat="drain">
           <dt>Drains in</dt>
           <dd class={drain.stuck ? 'text-warning' : undefined} title={drain.why}>
             {drain.text}
@@ -85,31 +86,29 @@ export function QueueCard({ queue, timings, window, now, onChanged, onError }: Q
           <dt>Finished, last minute</dt>
           <dd>{count(queue.finishedLastMinute)}</dd>
         </div>
-        {spread('Wait p50 · p95', timings?.wait)}
-        {spread('Run p50 · p95', timings?.run)}
+        {spread('Wait p50 · p95, last hour', hour?.wait, 'wait')}
+        {spread('Run p50 · p95, last hour', hour?.run, 'run')}
       </dl>
       <div class="chart-head">
         <span>Last hour, per minute</span>
-        <span class="legend">
+        <span class="legend" data-hour-totals>
           <span class="swatch swatch-ok" aria-hidden="true" />
-          {count(lastHour)} completed
+          <span data-total-completed>{count(completed)}</span> completed
           <span class="swatch swatch-bad" aria-hidden="true" />
-          {count(failedHour)} failed
+          <span data-total-failed>{count(failed)}</span> failed
         </span>
       </div>
-      <Chart
-        label={`${queue.name}: ${lastHour} jobs completed and ${failedHour} failed in the last hour`}
-        x={window.x}
-        series={[
-          { label: 'completed', color: 'var(--ok)', values: window.completed },
-          { label: 'failed', color: 'var(--bad)', values: window.failed },
-        ]}
-      />
-      {timings && timings.sample > 0 && (
-        <p class="footnote">
-          Wait and run times from the latest{' '}
-          {timings.sample === 1 ? 'finished job' : `${count(timings.sample)} finished jobs`}.
-        </p>
+      {hour ? (
+        <Chart
+          label={`${queue.name}: ${completed} attempts completed and ${failed} failed in the last hour`}
+          x={hour.x}
+          series={[
+            { label: 'completed', color: 'var(--ok)', values: hour.completions },
+            { label: 'failed', color: 'var(--bad)', values: hour.failures },
+          ]}
+        />
+      ) : (
+        <p class="muted chart">Loading the last hour…</p>
       )}
     </article>
   );

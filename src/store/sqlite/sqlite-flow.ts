@@ -1,0 +1,168 @@
+import type Database from 'better-sqlite3';
+import { groupHolds, queueHolds } from '../flow/hold.js';
+import { type FlowRow, flag, num, rowToFlow } from '../flow/limits.js';
+import {
+  type FlowAnswer,
+  type FlowCandidate,
+  type FlowPlan,
+  type FlowRead,
+  type GroupState,
+  planFlowClaim,
+  runPlanSync,
+} from '../flow/plan.js';
+import type { JobRow } from '../rows.js';
+import type { ClaimParams, HoldReason } from '../store.js';
+
+type Stmt = (name: string) => Database.Statement;
+type CandidateRow = { id: number; run_at: number; group_key: string | null };
+
+function candidate(row: CandidateRow): FlowCandidate {
+  return { id: String(row.id), runAt: row.run_at, group: row.group_key ?? '' };
+}
+
+/** Answers a plan's reads for `queue` from the SQLite statements in flow.sql. */
+function reader(stmt: Stmt, queue: string): (request: FlowRead) => FlowAnswer {
+  return (request) => {
+    switch (request.type) {
+      case 'active':
+        return (stmt('flowQueueActive').get({ queue }) as { n: number }).n;
+      case 'candidates':
+        return (stmt('flowCandidates').all({ queue, limit: request.limit }) as CandidateRow[]).map(candidate);
+      case 'groups':
+        return (stmt('flowGroups').all({ queue }) as Record<string, unknown>[]).map(
+          (r): GroupState => ({
+            group: String(r.group_key),
+            active: Number(r.active),
+            bucket: { tokens: num(r.tokens), at: num(r.refilled_at) },
+            servedTurn: Number(r.served_turn),
+            heldAt: num(r.held_at),
+          }),
+        );
+      case 'heads': {
+        const heads = new Map<string, FlowCandidate[]>();
+        for (const group of request.groups) {
+          const rows =
+            group === ''
+              ? stmt('flowHeadsUngrouped').all({ queue, limit: request.limit })
+              : stmt('flowHeads').all({ queue, group, limit: request.limit });
+          heads.set(group, (rows as CandidateRow[]).map(candidate));
+        }
+        return heads;
+      }
+    }
+  };
+}
+
+/**
+ * Claims up to `limit` jobs of one limited queue, inside the caller's
+ * BEGIN IMMEDIATE transaction: plans against the queue's limits and writes
+ * the jobs, the queue's bucket and turn, and the groups' state.
+ */
+export function claimLimitedSqlite(stmt: Stmt, row: FlowRow, params: ClaimParams, limit: number): JobRow[] {
+  const plan: FlowPlan = runPlanSync(
+    planFlowClaim(
+      {
+        name: row.name,
+        flow: rowToFlow(row),
+        bucket: { tokens: num(row.tokens), at: num(row.refilled_at) },
+        turn: Number(row.turn),
+        heldAt: num(row.held_at),
+      },
+      limit,
+      params.now,
+    ),
+    reader(stmt, row.name),
+  );
+  const claimed: JobRow[] = [];
+  for (const job of plan.jobs) {
+    const done = stmt('flowClaimJob').get({
+      id: Number(job.id),
+      ready_at: job.readyAt,
+      now: params.now,
+      worker_id: params.workerId,
+      lease_expires_at: params.now + params.leaseMs,
+    }) as JobRow | undefined;
+    if (done) claimed.push(done);
+  }
+  stmt('flowSaveQueue').run({
+    name: row.name,
+    tokens: plan.queue.tokens,
+    refilled_at: plan.queue.refilledAt,
+    turn: plan.queue.turn,
+    held_at: plan.queue.heldAt,
+  });
+  for (const g of plan.groups) {
+    stmt('flowSaveGroup').run({
+      queue: row.name,
+      group: g.group,
+      tokens: g.tokens,
+      refilled_at: g.refilledAt,
+      served_turn: g.servedTurn,
+      held_at: g.heldAt,
+    });
+  }
+  return claimed;
+}
+
+/** The queue-level limits binding now for a queue row. */
+export function queueHoldsSqlite(stmt: Stmt, row: FlowRow, now: number): HoldReason[] {
+  const active = (stmt('flowQueueActive').get({ queue: row.name }) as { n: number }).n;
+  return queueHolds(
+    row.name,
+    flag(row.paused),
+    rowToFlow(row),
+    active,
+    { tokens: num(row.tokens), at: num(row.refilled_at) },
+    now,
+  );
+}
+
+/** Hold reasons of the available jobs among `ids` (see Store.holdReasons). */
+export function holdReasonsSqlite(stmt: Stmt, ids: string[], now: number): Record<string, HoldReason[]> {
+  const jobs = stmt('flowJobs').all({
+    ids: JSON.stringify(ids.filter((id) => /^\d{1,18}$/.test(id)).map(Number)),
+  }) as {
+    id: number;
+    queue: string;
+    group_key: string | null;
+    state: string;
+  }[];
+  const queues = new Map<string, { row: FlowRow | undefined; holds: HoldReason[] }>();
+  const groups = new Map<string, HoldReason[]>();
+  const out: Record<string, HoldReason[]> = {};
+  for (const job of jobs) {
+    if (job.state !== 'available') {
+      out[String(job.id)] = [];
+      continue;
+    }
+    let q = queues.get(job.queue);
+    if (!q) {
+      const row = stmt('flowQueue').get({ name: job.queue }) as FlowRow | undefined;
+      q = { row, holds: row ? queueHoldsSqlite(stmt, row, now) : [] };
+      queues.set(job.queue, q);
+    }
+    const reasons = [...q.holds];
+    if (q.row && job.group_key !== null) {
+      const key = `${job.queue}\u0000${job.group_key}`;
+      let g = groups.get(key);
+      if (!g) {
+        const s = stmt('flowGroupState').get({ queue: job.queue, group: job.group_key }) as Record<
+          string,
+          unknown
+        >;
+        g = groupHolds(
+          job.queue,
+          job.group_key,
+          rowToFlow(q.row),
+          Number(s.active),
+          { tokens: num(s.tokens), at: num(s.refilled_at) },
+          now,
+        );
+        groups.set(key, g);
+      }
+      reasons.push(...g);
+    }
+    out[String(job.id)] = reasons;
+  }
+  return out;
+}
