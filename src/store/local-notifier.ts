@@ -10,7 +10,14 @@ export class LocalNotifier implements Notifier {
   private readonly emitter = new EventEmitter();
   private readonly due = new Set<string>();
   private scheduled = false;
-  constructor() {
+  private stopWatch: (() => void) | null = null;
+
+  /**
+   * @param watch starts a source of wake-ups from other processes (e.g. the
+   * SQLite WAL watcher) while anyone listens for jobs, and returns its stop
+   * function; it calls back with no queue name, so every listener wakes.
+   */
+  constructor(private readonly watch?: (wake: () => void) => () => void) {
     this.emitter.setMaxListeners(0);
   }
   /**
@@ -34,7 +41,14 @@ export class LocalNotifier implements Notifier {
   }
   onJobsAvailable(listener: (queue: string) => void): () => void {
     this.emitter.on('jobs', listener);
-    return () => this.emitter.off('jobs', listener);
+    if (this.watch && !this.stopWatch) this.stopWatch = this.watch(() => this.jobsAvailable('*'));
+    return () => {
+      this.emitter.off('jobs', listener);
+      if (this.emitter.listenerCount('jobs') === 0 && this.stopWatch) {
+        this.stopWatch();
+        this.stopWatch = null;
+      }
+    };
   }
   onCancelRequested(listener: (id: string) => void): () => void {
     this.emitter.on('cancel', listener);
@@ -45,10 +59,10 @@ export class LocalNotifier implements Notifier {
 const shared = new Map<string, LocalNotifier>();
 
 /** The notifier shared by all stores of this process on the database named `key`. */
-export function sharedNotifier(key: string): LocalNotifier {
+export function sharedNotifier(key: string, watch?: (wake: () => void) => () => void): LocalNotifier {
   let notifier = shared.get(key);
   if (!notifier) {
-    notifier = new LocalNotifier();
+    notifier = new LocalNotifier(watch);
     shared.set(key, notifier);
   }
   return notifier;

@@ -31,6 +31,7 @@ import type {
   IdParams,
   JobPage,
   ListParams,
+  NewJob,
   ProgressParams,
   PruneParams,
   QueueCounts,
@@ -271,16 +272,38 @@ export class PostgresStore implements Store {
       );
       return outcomes;
     }
-    const outcomes = await this.transaction(async (client) => {
-      const inserted = await this.insert(client, params);
-      await this.sendNotify(
-        client,
-        queues(inserted).map((q) => payload('j', q)),
-      );
-      return inserted;
-    });
+    const outcomes = await this.enqueueOneTrip(params);
     for (const queue of queues(outcomes)) this.notifier.listener.local.jobsAvailable(queue);
     return outcomes;
+  }
+
+  /**
+   * Enqueue outside a caller's transaction: backlog check, insert and NOTIFY
+   * as one autocommitted statement, so one round trip instead of five.
+   */
+  private async enqueueOneTrip(params: EnqueueParams): Promise<EnqueueOutcome[]> {
+    const { jobs, now } = params;
+    const rows = await this.run<JobRow & Row>('enqueueOneTrip', {
+      now,
+      since: now - 60_000,
+      channel: this.channel,
+      notify_prefix: payload('j', ''),
+      ...insertColumns(jobs),
+    });
+    const over = rows[0]?.over as
+      | { name: string; backlog_limit: number; waiting: number; drained: number }[]
+      | null;
+    if (over && over.length > 0) {
+      const first = over.sort((a, b) => a.name.localeCompare(b.name))[0]!;
+      const limit = Number(first.backlog_limit);
+      throw new QueueFullError(
+        first.name,
+        limit,
+        retryAfterSeconds(Number(first.waiting) - limit, Number(first.drained)),
+      );
+    }
+    const inserted = rows.filter((row) => row.id !== null).map(rowToJob);
+    return this.resolveOutcomes(this.pool as unknown as Queryable, jobs, inserted);
   }
 
   /** Checks backlog limits, inserts the batch, and resolves duplicate keys, on one connection. */
@@ -288,26 +311,14 @@ export class PostgresStore implements Store {
     const { jobs, now } = params;
     await this.checkBacklog(client, params);
     const inserted = (
-      await this.run<JobRow & Row>(
-        'insertJobs',
-        {
-          now,
-          tasks: jobs.map((j) => j.task),
-          queues: jobs.map((j) => j.queue),
-          inputs: jobs.map((j) => j.input),
-          priorities: jobs.map((j) => j.priority),
-          run_ats: jobs.map((j) => j.runAt),
-          max_attempts: jobs.map((j) => j.maxAttempts),
-          keys: jobs.map((j) => j.key),
-          timeouts: jobs.map((j) => j.timeoutMs),
-          trace_contexts: jobs.map((j) => j.traceContext ?? null),
-          groups: jobs.map((j) => j.group ?? null),
-        },
-        client,
-      )
-    )
-      .map(rowToJob)
-      .sort((a, b) => Number(a.id) - Number(b.id));
+      await this.run<JobRow & Row>('insertJobs', { now, ...insertColumns(jobs) }, client)
+    ).map(rowToJob);
+    return this.resolveOutcomes(client, jobs, inserted);
+  }
+
+  /** Pairs each job of a batch with the row it inserted, or with the unfinished job that holds its key. */
+  private async resolveOutcomes(client: Queryable, jobs: NewJob[], rows: Job[]): Promise<EnqueueOutcome[]> {
+    const inserted = rows.sort((a, b) => Number(a.id) - Number(b.id));
     // Inserted rows come back in input order (ids follow it). A keyless job always inserts; a keyed
     // one inserted when the next row carries its key and no earlier job of the batch took that key.
     const outcomes: (EnqueueOutcome | null)[] = [];
@@ -842,4 +853,20 @@ function applied(jobs: { id: string }[], rows: Row[]): boolean[] {
 function listenKey(config: pg.ClientConfig): string {
   if (config.connectionString) return config.connectionString;
   return `${config.user ?? ''}@${config.host ?? ''}:${config.port ?? ''}/${config.database ?? ''}`;
+}
+
+/** The batch as column arrays, for the unnest() in insertJobs and enqueueOneTrip. */
+function insertColumns(jobs: NewJob[]): Record<string, unknown[]> {
+  return {
+    tasks: jobs.map((j) => j.task),
+    queues: jobs.map((j) => j.queue),
+    inputs: jobs.map((j) => j.input),
+    priorities: jobs.map((j) => j.priority),
+    run_ats: jobs.map((j) => j.runAt),
+    max_attempts: jobs.map((j) => j.maxAttempts),
+    keys: jobs.map((j) => j.key),
+    timeouts: jobs.map((j) => j.timeoutMs),
+    trace_contexts: jobs.map((j) => j.traceContext ?? null),
+    groups: jobs.map((j) => j.group ?? null),
+  };
 }

@@ -99,6 +99,52 @@ ORDER BY v.ord
 ON CONFLICT DO NOTHING
 RETURNING *;
 
+-- name: enqueueOneTrip
+-- The whole of an enqueue in one statement, so one round trip (autocommit):
+-- lock the batch's limited queues (as lockBacklogs), insert only when no
+-- limit would be passed (as insertJobs), and NOTIFY the queues that got due
+-- jobs — delivered when the statement commits. `over` comes back as JSON on
+-- every row, and on the one row with a null id when nothing was inserted.
+WITH adding AS (
+  SELECT queue AS name, count(*)::int AS n FROM unnest(:queues::text[]) AS queue GROUP BY queue
+),
+limits AS (
+  SELECT q.name, q.backlog_limit,
+    (SELECT count(*) FROM {schema}.jobs j
+       WHERE j.queue = q.name AND j.state IN ('scheduled', 'available'))::int AS waiting,
+    (SELECT count(*) FROM {schema}.jobs j
+       WHERE j.queue = q.name AND j.state IN ('completed', 'failed') AND j.finished_at >= :since::bigint)::int AS drained
+  FROM {schema}.queues q
+  WHERE q.name IN (SELECT name FROM adding) AND q.backlog_limit IS NOT NULL
+  ORDER BY q.name
+  FOR UPDATE OF q
+),
+over AS (
+  SELECT l.name, l.backlog_limit, l.waiting + a.n AS waiting, l.drained
+  FROM limits l JOIN adding a ON a.name = l.name
+  WHERE l.waiting + a.n > l.backlog_limit
+),
+inserted AS (
+  INSERT INTO {schema}.jobs
+    (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
+  SELECT v.task, v.queue, CASE WHEN v.run_at <= :now::bigint THEN 'available' ELSE 'scheduled' END,
+         v.input::json, v.priority, v.run_at, v.max_attempts, v.key, v.timeout_ms, v.trace_context::json, v.group_key,
+         :now::bigint
+  FROM unnest(:tasks::text[], :queues::text[], :inputs::text[], :priorities::int[], :run_ats::bigint[],
+              :max_attempts::int[], :keys::text[], :timeouts::bigint[], :trace_contexts::text[], :groups::text[])
+       WITH ORDINALITY AS v(task, queue, input, priority, run_at, max_attempts, key, timeout_ms, trace_context,
+                            group_key, ord)
+  WHERE NOT EXISTS (SELECT 1 FROM over)
+  ORDER BY v.ord
+  ON CONFLICT DO NOTHING
+  RETURNING *
+),
+notified AS (
+  SELECT pg_notify(:channel, :notify_prefix || queue) FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') d
+)
+SELECT i.*, (SELECT json_agg(over) FROM over) AS over, (SELECT count(*) FROM notified) AS notified
+FROM (SELECT 1) one LEFT JOIN inserted i ON true;
+
 -- name: unfinishedByKeys
 SELECT * FROM {schema}.jobs
 WHERE key = ANY(:keys::text[]) AND state IN ('scheduled', 'available', 'active');
@@ -239,9 +285,15 @@ ORDER BY id DESC
 LIMIT :limit;
 
 -- name: countJobs
+-- Available jobs are counted through jobs_claim, the rest through
+-- jobs_queue_state (which leaves available jobs out; see migration 005).
 SELECT queue, state, count(*)::int AS n FROM {schema}.jobs
-WHERE (:queue::text IS NULL OR queue = :queue::text)
-GROUP BY queue, state;
+WHERE state <> 'available' AND (:queue::text IS NULL OR queue = :queue::text)
+GROUP BY queue, state
+UNION ALL
+SELECT queue, 'available' AS state, count(*)::int AS n FROM {schema}.jobs
+WHERE state = 'available' AND (:queue::text IS NULL OR queue = :queue::text)
+GROUP BY queue;
 
 -- name: queueSettings
 SELECT * FROM {schema}.queues;

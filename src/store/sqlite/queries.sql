@@ -144,9 +144,15 @@ ORDER BY id DESC
 LIMIT :limit;
 
 -- name: countJobs
+-- Two index-only scans: available jobs through docket_jobs_claim, the rest
+-- through docket_jobs_queue_state (which leaves available jobs out).
 SELECT queue, state, count(*) AS n FROM docket_jobs
-WHERE (:queue IS NULL OR queue = :queue)
-GROUP BY queue, state;
+WHERE state <> 'available' AND (:queue IS NULL OR queue = :queue)
+GROUP BY queue, state
+UNION ALL
+SELECT queue, 'available' AS state, count(*) AS n FROM docket_jobs
+WHERE state = 'available' AND (:queue IS NULL OR queue = :queue)
+GROUP BY queue;
 
 -- name: queueSettings
 SELECT * FROM docket_queues;

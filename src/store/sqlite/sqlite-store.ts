@@ -46,6 +46,7 @@ import type {
   WorkerRecord,
 } from '../store.js';
 import { claimLimitedSqlite, holdReasonsSqlite, queueHoldsSqlite } from './sqlite-flow.js';
+import { watchWal } from './wal-watch.js';
 
 /**
  * SQLite `synchronous` setting, in WAL mode:
@@ -105,7 +106,7 @@ export class SqliteStore implements Store {
     this.notifier =
       this.filename === ':memory:'
         ? sharedNotifier(`memory:${Math.random()}`)
-        : sharedNotifier(this.filename);
+        : sharedNotifier(this.filename, (wake) => watchWal(this.filename, wake));
   }
 
   private stmt(name: string): Database.Statement {
