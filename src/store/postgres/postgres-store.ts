@@ -57,6 +57,26 @@ import { runMigrations } from './pg-migrate.js';
 import { channelFor, PgNotifier, payload, sharedListener } from './pg-notifier.js';
 import { bind, isValidSchemaName, loadPgStatements, type PgStatement } from './pg-sql.js';
 
+/**
+ * Statements whose commit need not wait for the disk: losing one in a
+ * database crash only means a job is renewed, finished or reclaimed again
+ * (its lease runs out and it runs once more, which at-least-once allows).
+ * Claims stay durable: a lost claim could let two workers hold the same
+ * attempt number, and the attempt is the fence every later write checks.
+ */
+const ASYNC_COMMIT = new Set([
+  'renewLeases',
+  'complete',
+  'fail',
+  'markCancelled',
+  'release',
+  'reclaimExpired',
+  'setProgress',
+  'appendLogs',
+  'heartbeat',
+  'addStats',
+]);
+
 /** Options of the PostgreSQL store. Give a connection string or your own pool. */
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/db`. Ignored when `pool` is given. */
@@ -118,6 +138,8 @@ export class PostgresStore implements Store {
   readonly schema: string;
   readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
+  /** Connections with synchronous_commit off, for writes whose loss only means a job runs again. */
+  private readonly asyncPool: pg.Pool;
   private readonly sql: Map<string, PgStatement>;
   private readonly logger: Logger;
   private readonly channel: string;
@@ -160,8 +182,25 @@ export class PostgresStore implements Store {
         keepAlive: true,
         application_name: 'docket',
       });
+    // Worker bookkeeping (see ASYNC_COMMIT) goes through connections with
+    // synchronous_commit off: a renewal or completion lost in a database
+    // crash only means a job runs again, which at-least-once allows, so those
+    // commits need not wait for the disk. Enqueues, claims and every other
+    // write stay durable. A pool the caller passes in is used for everything.
+    this.asyncPool = options.pool
+      ? this.pool
+      : new pg.Pool({
+          connectionString: options.connectionString,
+          max: Math.max(2, Math.ceil((options.poolSize ?? 10) / 2)),
+          query_timeout: options.queryTimeoutMs ?? 30_000,
+          connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+          keepAlive: true,
+          application_name: 'docket-worker',
+          options: '-c synchronous_commit=off',
+        });
     // An 'error' event without a listener crashes Node; a dead idle connection must only be logged.
     this.pool.on('error', this.onPoolError);
+    if (this.asyncPool !== this.pool) this.asyncPool.on('error', this.onPoolError);
     this.sql = new Map([
       ...loadPgStatements(resolve(here, 'queries.sql'), this.schema),
       ...loadPgStatements(resolve(here, 'schedules.sql'), this.schema),
@@ -193,7 +232,8 @@ export class PostgresStore implements Store {
     const query = { text: stmt.text, values: bind(stmt, values) };
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await (executor ?? (this.pool as unknown as Queryable)).query(query);
+        const pool = ASYNC_COMMIT.has(name) ? this.asyncPool : this.pool;
+        const result = await (executor ?? (pool as unknown as Queryable)).query(query);
         return result.rows as T[];
       } catch (error) {
         // A deadlock rolled back only this statement when it runs alone; inside a caller's transaction it cannot be retried here.
@@ -794,9 +834,10 @@ export class PostgresStore implements Store {
     if (this.closed) return;
     this.closed = true;
     if (this.ownsPool) {
-      await this.pool.end();
+      await Promise.all([this.pool.end(), this.asyncPool.end()]);
     }
     this.pool.off('error', this.onPoolError);
+    this.asyncPool.off('error', this.onPoolError);
   }
 }
 
