@@ -1,5 +1,7 @@
 // The JSON shapes of Docket's HTTP API, shared by the server and the typed
 // client. Types only: importing this module pulls in no server code.
+import type { QueueCapacity } from '../capacity/model.js';
+import type { StatsBucket } from '../store/store.js';
 
 /** Where a job stands (the same states as the library's JobState). */
 export type ApiJobState = 'scheduled' | 'available' | 'active' | 'completed' | 'failed' | 'cancelled';
@@ -180,48 +182,12 @@ export interface ApiJobCount {
   capped: boolean;
 }
 
-/** The capacity model's report on one queue (`GET /v1/capacity`). Rates per second, times in ms. */
-export interface ApiQueueCapacity {
-  queue: string;
-  windowSeconds: number;
-  /** `mmc`: the M/M/c (Erlang C) model; `littles-law`: too few samples or no workers. */
-  model: 'mmc' | 'littles-law';
-  arrivals: number;
-  finished: number;
-  arrivalRate: number;
-  throughput: number;
-  meanRunMs: number | null;
-  runMs: { p50: number | null; p95: number | null; p99: number | null };
-  waitMs: { mean: number | null; p50: number | null; p95: number | null; p99: number | null };
-  offeredLoad: number | null;
-  concurrency: number;
-  busySlots: number;
-  utilisation: number | null;
-  predicted: { probabilityOfWaiting: number; meanWaitMs: number; p95WaitMs: number } | null;
-  targetWaitMs: number;
-  recommendedConcurrency: number | null;
-  /** Jobs due and waiting now. */
-  backlog: number;
-  /** Time to clear the backlog at the current net drain rate; null when it is not shrinking. */
-  drainSeconds: number | null;
-  notes: string[];
-}
+/** The capacity model's report on one queue (`GET /v1/capacity`): the library's QueueCapacity, as JSON. */
+export type ApiQueueCapacity = QueueCapacity;
 
 /**
  * One queue's measurements in one minute (`GET /v1/stats`), from every
  * host's workers. Histograms are log buckets, `{ bucketIndex: count }`
  * (see src/capacity/histogram.ts).
  */
-export interface ApiStatsBucket {
-  queue: string;
-  /** Start of the minute, ms since the epoch. */
-  bucket: number;
-  arrivals: number;
-  starts: number;
-  completions: number;
-  failures: number;
-  waitMsSum: number;
-  runMsSum: number;
-  waitHist: Record<string, number>;
-  runHist: Record<string, number>;
-}
+export type ApiStatsBucket = StatsBucket;
