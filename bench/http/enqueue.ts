@@ -164,8 +164,19 @@ try {
   const stores = storeArg === 'sqlite' ? [`sqlite:${join(dir, 'a.db')}`] : [storeArg];
   for (const store of stores) {
     await throughput(store);
-    await overload(store.startsWith('sqlite:') ? `sqlite:${join(dir, 'b.db')}` : store);
+    // The overload phase starts from an empty queue: a file of its own on
+    // SQLite; on PostgreSQL a schema of its own (dropped by the caller).
+    await overload(
+      store.startsWith('sqlite:') ? `sqlite:${join(dir, 'b.db')}` : withSchemaSuffix(store, '_overload'),
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The same PostgreSQL URL with `suffix` added to its schema (default `docket`). */
+function withSchemaSuffix(url: string, suffix: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('schema', `${parsed.searchParams.get('schema') ?? 'docket'}${suffix}`);
+  return parsed.toString();
 }
