@@ -90,6 +90,9 @@ export class Worker extends EventEmitter {
   private stopping: Promise<void> | null = null;
   private unsubscribe: (() => void)[] = [];
   private claimFailures = 0;
+  /** Set when shutdown removes the worker from the registry; no heartbeat may add it back. */
+  private deregistered = false;
+  private lastHeartbeat: Promise<void> = Promise.resolve();
 
   constructor(
     readonly docket: Docket,
@@ -265,8 +268,14 @@ export class Worker extends EventEmitter {
     }
   }
 
-  /** Publishes this worker in the registry. */
-  async heartbeat(): Promise<void> {
+  /** Publishes this worker in the registry (never again once it has left it). */
+  heartbeat(): Promise<void> {
+    if (this.deregistered) return Promise.resolve();
+    this.lastHeartbeat = this.writeHeartbeat();
+    return this.lastHeartbeat;
+  }
+
+  private async writeHeartbeat(): Promise<void> {
     try {
       await this.docket.store.heartbeat({
         now: this.docket.clock.now(),
@@ -323,10 +332,19 @@ export class Worker extends EventEmitter {
     await this.maintenance?.stop();
     this.loopMonitor?.stop();
     await Promise.all(Object.values(this.runners).map((runner) => runner?.close()));
-    try {
-      await this.docket.store.removeWorkers({ ids: [this.id] });
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not remove this worker from the registry');
+    this.deregistered = true;
+    // One still on its way (on another connection) must land before the removal, not after it.
+    await this.lastHeartbeat;
+    // A busy store (another process holding the write lock) should not leave
+    // a stopped worker listed until it expires: try a few times.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await this.docket.store.removeWorkers({ ids: [this.id] });
+        break;
+      } catch (error) {
+        if (attempt === 3) this.logger.warn({ err: error }, 'could not remove this worker from the registry');
+        else await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
     this.emit('stopped');
   }
