@@ -329,9 +329,15 @@ export class Worker extends EventEmitter {
     }
     if (this.renewTimer) clearInterval(this.renewTimer);
     for (const off of this.unsubscribe) off();
-    await this.maintenance?.stop();
-    this.loopMonitor?.stop();
-    await Promise.all(Object.values(this.runners).map((runner) => runner?.close()));
+    // Whatever fails while releasing resources, the worker still leaves the
+    // registry below: a stopped worker must not stay listed as alive.
+    try {
+      await this.maintenance?.stop();
+      this.loopMonitor?.stop();
+      await Promise.all(Object.values(this.runners).map((runner) => runner?.close()));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'releasing the worker’s resources failed');
+    }
     this.deregistered = true;
     // One still on its way (on another connection) must land before the removal, not after it.
     await this.lastHeartbeat;

@@ -41,6 +41,10 @@ describe('supervisor', () => {
       restartDelay: 50,
       logger: quiet,
     }).start();
+    const exits: unknown[] = [];
+    supervisor.on('exit', (slot: number, pid: number, code: number | null, signal: string | null) =>
+      exits.push({ slot, pid, code, signal }),
+    );
     let holderPid = 0;
     try {
       const workers = await supervisedWorkers(docket, supervisor.id, 2);
@@ -77,7 +81,14 @@ describe('supervisor', () => {
     assert.deepEqual(
       left.map((w) => w.pid),
       [holderPid],
-      'stopped children leave the registry; only the killed one lingers until it expires',
+      `stopped children leave the registry; only the killed one lingers until it expires: ${JSON.stringify(
+        left.map((w) => ({
+          pid: w.pid,
+          slot: w.info.slot,
+          startedAt: w.startedAt,
+          heartbeatAt: w.heartbeatAt,
+        })),
+      )}; exits: ${JSON.stringify(exits)}`,
     );
   });
 
