@@ -29,6 +29,15 @@ export function registerWorker(program: Command): void {
     command.action(async (options) => {
       if (options.processes < 1) throw new Error('--processes must be at least 1');
       if (options.processes > 1) process.exit(await runSupervisor({ processes: options.processes }));
+      // Signal handlers go in before the worker registers itself: a SIGTERM
+      // that landed before them would kill the process with its registry
+      // entry left behind. One that lands during start-up stops it after.
+      let stopRequested: string | null = null;
+      let stop = (signal: string) => {
+        stopRequested = signal;
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
       const docket = await openDocket(options);
       if (docket.registry.names().length === 0) {
         throw new Error('no tasks loaded: pass --tasks DIR (or set DOCKET_TASKS) with your task modules');
@@ -47,14 +56,13 @@ export function registerWorker(program: Command): void {
         `docket worker ${worker.id}: ${docket.registry.names().length} tasks, concurrency ${worker.concurrency}, ` +
           `queues ${worker.queues.length ? worker.queues.join(',') : '(all)'}, scheduler ${scheduler ? 'on' : 'off'}\n`,
       );
-      const stop = (signal: string) => {
+      stop = (signal: string) => {
         process.stderr.write(`docket worker: ${signal}, draining (finishing running jobs)…\n`);
         void Promise.all([worker.stop(), scheduler?.stop()])
           .then(() => docket.close())
           .then(() => process.exit(0));
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      if (stopRequested) stop(stopRequested);
     }),
   );
 }
