@@ -302,34 +302,34 @@ export class PostgresStore implements Store {
       ...new Set(outcomes.filter((o) => !o.duplicate && o.job.state === 'available').map((o) => o.job.queue)),
     ];
     if (executor) {
-      const outcomes = await this.insert(executor, params);
-      // Sent on the caller's client, so it is delivered on commit and never after a rollback; the
+      // On the caller's client, so the NOTIFY is delivered on commit and never after a rollback; the
       // empty origin makes this process's own workers act on the echo too, since locally the jobs
       // do not exist until then.
-      await this.sendNotify(
-        executor,
-        queues(outcomes).map((q) => payload('j', q, '')),
-      );
-      return outcomes;
+      return this.insert(executor, params, '');
     }
-    const outcomes = await this.enqueueOneTrip(params);
+    const outcomes = await this.insert(this.pool as unknown as Queryable, params);
     for (const queue of queues(outcomes)) this.notifier.listener.local.jobsAvailable(queue);
     return outcomes;
   }
 
   /**
-   * Enqueue outside a caller's transaction: backlog check, insert and NOTIFY
-   * as one autocommitted statement, so one round trip instead of five.
+   * Checks backlog limits, inserts the batch and NOTIFYs the queues that got
+   * due jobs, as one statement (enqueueOneTrip) on `client`: one round trip
+   * on its own, or part of the caller's (or fireTick's) transaction.
    */
-  private async enqueueOneTrip(params: EnqueueParams): Promise<EnqueueOutcome[]> {
+  private async insert(client: Queryable, params: EnqueueParams, origin?: string): Promise<EnqueueOutcome[]> {
     const { jobs, now } = params;
-    const rows = await this.run<JobRow & Row>('enqueueOneTrip', {
-      now,
-      since: now - 60_000,
-      channel: this.channel,
-      notify_prefix: payload('j', ''),
-      ...insertColumns(jobs),
-    });
+    const rows = await this.run<JobRow & Row>(
+      'enqueueOneTrip',
+      {
+        now,
+        since: now - 60_000,
+        channel: this.channel,
+        notify_prefix: origin === undefined ? payload('j', '') : payload('j', '', origin),
+        ...insertColumns(jobs),
+      },
+      client,
+    );
     const over = rows[0]?.over as
       | { name: string; backlog_limit: number; waiting: number; drained: number }[]
       | null;
@@ -343,16 +343,6 @@ export class PostgresStore implements Store {
       );
     }
     const inserted = rows.filter((row) => row.id !== null).map(rowToJob);
-    return this.resolveOutcomes(this.pool as unknown as Queryable, jobs, inserted);
-  }
-
-  /** Checks backlog limits, inserts the batch, and resolves duplicate keys, on one connection. */
-  private async insert(client: Queryable, params: EnqueueParams): Promise<EnqueueOutcome[]> {
-    const { jobs, now } = params;
-    await this.checkBacklog(client, params);
-    const inserted = (
-      await this.run<JobRow & Row>('insertJobs', { now, ...insertColumns(jobs) }, client)
-    ).map(rowToJob);
     return this.resolveOutcomes(client, jobs, inserted);
   }
 
@@ -400,27 +390,6 @@ export class PostgresStore implements Store {
       }
       return { job: found, duplicate: true };
     });
-  }
-
-  private async checkBacklog(client: Queryable, params: EnqueueParams): Promise<void> {
-    const adding = new Map<string, number>();
-    for (const job of params.jobs) adding.set(job.queue, (adding.get(job.queue) ?? 0) + 1);
-    const rows = await this.run(
-      'lockBacklogs',
-      { queues: [...adding.keys()], since: params.now - 60_000 },
-      client,
-    );
-    for (const row of rows) {
-      const limit = Number(row.backlog_limit);
-      const waiting = Number(row.waiting) + (adding.get(String(row.name)) ?? 0);
-      if (waiting > limit) {
-        throw new QueueFullError(
-          String(row.name),
-          limit,
-          retryAfterSeconds(waiting - limit, Number(row.drained)),
-        );
-      }
-    }
   }
 
   /**
@@ -785,9 +754,6 @@ export class PostgresStore implements Store {
       // Throws QueueFullError over a backlog limit, which rolls the cursor back: the tick stays due.
       const [inserted] = await this.insert(client, { now: params.now, jobs: [params.job] });
       await this.run('recordRun', { name: params.name, job_id: inserted!.job.id, now: params.now }, client);
-      if (!inserted!.duplicate && inserted!.job.state === 'available') {
-        await this.sendNotify(client, [payload('j', inserted!.job.queue)]);
-      }
       return { status: 'fired', job: inserted!.job };
     });
     if (outcome.status === 'fired' && outcome.job.state === 'available') {
@@ -896,7 +862,7 @@ function listenKey(config: pg.ClientConfig): string {
   return `${config.user ?? ''}@${config.host ?? ''}:${config.port ?? ''}/${config.database ?? ''}`;
 }
 
-/** The batch as column arrays, for the unnest() in insertJobs and enqueueOneTrip. */
+/** The batch as column arrays, for the unnest() in enqueueOneTrip. */
 function insertColumns(jobs: NewJob[]): Record<string, unknown[]> {
   return {
     tasks: jobs.map((j) => j.task),

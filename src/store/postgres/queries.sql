@@ -69,41 +69,14 @@ limited AS (
 )
 SELECT c.*, l.names AS limited_queues FROM limited l LEFT JOIN claimed c ON true;
 
--- name: lockBacklogs
--- Locks the limited queues of a batch (in name order, so two batches never
--- deadlock) and counts what waits in them: concurrent enqueues to a limited
--- queue take turns, so the limit holds exactly.
-SELECT q.name, q.backlog_limit,
-  (SELECT count(*) FROM {schema}.jobs j
-     WHERE j.queue = q.name AND j.state IN ('scheduled', 'available')) AS waiting,
-  (SELECT count(*) FROM {schema}.jobs j
-     WHERE j.queue = q.name AND j.state IN ('completed', 'failed') AND j.finished_at >= :since::bigint) AS drained
-FROM {schema}.queues q
-WHERE q.name = ANY(:queues::text[]) AND q.backlog_limit IS NOT NULL
-ORDER BY q.name
-FOR UPDATE OF q;
-
--- name: insertJobs
--- Rows are produced in input order, so identity values follow it; a key
--- that is already unfinished (or repeated in the batch) inserts nothing.
-INSERT INTO {schema}.jobs
-  (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
-SELECT v.task, v.queue, CASE WHEN v.run_at <= :now::bigint THEN 'available' ELSE 'scheduled' END,
-       v.input::json, v.priority, v.run_at, v.max_attempts, v.key, v.timeout_ms, v.trace_context::json, v.group_key,
-       :now::bigint
-FROM unnest(:tasks::text[], :queues::text[], :inputs::text[], :priorities::int[], :run_ats::bigint[],
-            :max_attempts::int[], :keys::text[], :timeouts::bigint[], :trace_contexts::text[], :groups::text[])
-     WITH ORDINALITY AS v(task, queue, input, priority, run_at, max_attempts, key, timeout_ms, trace_context,
-                          group_key, ord)
-ORDER BY v.ord
-ON CONFLICT DO NOTHING
-RETURNING *;
-
 -- name: enqueueOneTrip
--- The whole of an enqueue in one statement, so one round trip (autocommit):
--- lock the batch's limited queues (as lockBacklogs), insert only when no
--- limit would be passed (as insertJobs), and NOTIFY the queues that got due
--- jobs — delivered when the statement commits. `over` comes back as JSON on
+-- The whole of an enqueue in one statement, so one round trip on its own:
+-- lock the batch's backlog-limited queues (in name order, so two batches
+-- never deadlock; concurrent enqueues to a limited queue take turns, so the
+-- limit holds exactly), insert only when no limit would be passed (rows come
+-- out in input order, so ids follow it; a key already unfinished, or repeated
+-- in the batch, inserts nothing), and NOTIFY the queues that got due jobs —
+-- delivered when the surrounding transaction commits. `over` comes back as JSON on
 -- every row, and on the one row with a null id when nothing was inserted.
 WITH adding AS (
   SELECT queue AS name, count(*)::int AS n FROM unnest(:queues::text[]) AS queue GROUP BY queue
