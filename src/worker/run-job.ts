@@ -20,8 +20,15 @@ export type Outcome =
  * Runs one attempt of a claimed job and records how it ended. The handler is
  * raced against the job's AbortSignal, so a handler that ignores a timeout or
  * a cancel still frees its slot, and its late result is discarded.
+ * `onHandlerDone` is called when the handler has ended, before the outcome
+ * is written.
  */
-export async function runJob(worker: Worker, job: Job, controller: AbortController): Promise<Outcome> {
+export async function runJob(
+  worker: Worker,
+  job: Job,
+  controller: AbortController,
+  onHandlerDone: () => void = () => {},
+): Promise<Outcome> {
   const { docket } = worker;
   const signal = controller.signal;
   let timer: NodeJS.Timeout | undefined;
@@ -55,6 +62,9 @@ export async function runJob(worker: Worker, job: Job, controller: AbortControll
   } finally {
     clearTimeout(timer);
   }
+  // The slot is free once the handler is done; the outcome's write (batched
+  // with others) no longer needs it, and a cancel or timeout now changes nothing.
+  onHandlerDone();
   const outcome = await record(worker, job, task, result, signal);
   // Attempts that ran to an end count for the capacity model; handed-back,
   // cancelled and lease-lost ones say nothing about the task's run time.

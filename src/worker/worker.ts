@@ -68,7 +68,10 @@ export class Worker extends EventEmitter {
   readonly concurrency: number;
   readonly queues: string[];
   readonly logger: Logger;
+  /** Jobs whose handler is running: these hold the slots. */
   readonly running = new Map<string, RunningJob>();
+  /** Jobs whose handler has ended and whose outcome is being written: still leased, no slot. */
+  readonly finishing = new Map<string, RunningJob>();
   readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly pollMs: number;
@@ -158,7 +161,12 @@ export class Worker extends EventEmitter {
   /** Runs the claim loop until stop. */
   private async claimLoop(): Promise<void> {
     while (!this.stopping) {
-      const free = this.concurrency - this.running.size;
+      // Outcomes still being written hold no slot, but they bound the claim:
+      // a store slow to take them must not let claims run ahead without end.
+      const free = Math.min(
+        this.concurrency - this.running.size,
+        2 * this.concurrency - this.running.size - this.finishing.size,
+      );
       let full = false;
       if (free > 0) {
         const limit = Math.min(free, this.batchSize);
@@ -208,7 +216,13 @@ export class Worker extends EventEmitter {
       attempt: job.attempt,
       at: job.startedAt!,
     });
-    entry.done = runJob(this, job, controller)
+    const freeSlot = () => {
+      if (this.running.get(job.id) !== entry) return;
+      this.running.delete(job.id);
+      this.finishing.set(job.id, entry);
+      if (!this.stopping) this.wakeup.wake();
+    };
+    entry.done = runJob(this, job, controller, freeSlot)
       .then((outcome: Outcome) => {
         this.emit('job', job, outcome);
       })
@@ -217,7 +231,8 @@ export class Worker extends EventEmitter {
         this.reportError(error);
       })
       .finally(() => {
-        this.running.delete(job.id);
+        freeSlot();
+        this.finishing.delete(job.id);
         if (!this.stopping) this.wakeup.wake();
       });
   }
@@ -248,8 +263,11 @@ export class Worker extends EventEmitter {
   /** Renews every held lease in one call; aborts jobs whose lease is lost or that were asked to cancel. */
   private async renew(): Promise<void> {
     void this.heartbeat();
-    if (this.running.size === 0) return;
-    const jobs = [...this.running.values()].map(({ job }) => ({ id: job.id, attempt: job.attempt }));
+    if (this.running.size + this.finishing.size === 0) return;
+    const jobs = [...this.running.values(), ...this.finishing.values()].map(({ job }) => ({
+      id: job.id,
+      attempt: job.attempt,
+    }));
     try {
       const outcome = await this.docket.store.renewLeases({
         now: this.docket.clock.now(),
@@ -327,6 +345,8 @@ export class Worker extends EventEmitter {
         await Promise.all([...this.running.values()].map((r) => r.done));
       }
     }
+    // Outcomes still on their way to the store land before the worker stops.
+    await Promise.all([...this.finishing.values()].map((r) => r.done));
     if (this.renewTimer) clearInterval(this.renewTimer);
     for (const off of this.unsubscribe) off();
     // Whatever fails while releasing resources, the worker still leaves the

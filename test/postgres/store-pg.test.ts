@@ -212,6 +212,28 @@ describe('postgres store', { skip }, () => {
         await dropSchema(schema);
       }
     });
+
+    it('prepared statements survive a table changing shape under them (a newer migration)', async () => {
+      const schema = uniqueSchema();
+      const pool = new pg.Pool({ connectionString: PG_URL, max: 1 });
+      const store = new PostgresStore({ pool, schema });
+      try {
+        await store.migrate();
+        const [first] = await store.enqueue({ now: T0, jobs: [newJob()] });
+        // Prepared on this one connection, with RETURNING * of the old shape.
+        await store.getJob({ id: first!.job.id });
+        await store.enqueue({ now: T0, jobs: [newJob()] });
+        await adminQuery(`ALTER TABLE "${schema}".jobs ADD COLUMN added_later int`);
+        const [second] = await store.enqueue({ now: T0, jobs: [newJob()] });
+        assert.equal((await store.getJob({ id: second!.job.id }))?.id, second!.job.id);
+        const claimed = await store.claim({ now: T0, queues: [], limit: 10, workerId: 'w', leaseMs: 1000 });
+        assert.equal(claimed.length, 3);
+      } finally {
+        await store.close();
+        await pool.end();
+        await dropSchema(schema);
+      }
+    });
   });
 
   describe('migrations', () => {

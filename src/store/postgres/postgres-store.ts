@@ -222,6 +222,9 @@ export class PostgresStore implements Store {
   }
 
   /** Runs one named statement, on `executor` or the pool; retries deadlocks; maps connection faults. */
+  /** Part of every prepared statement's name; raised when a plan went stale (see run). */
+  private planGeneration = 0;
+
   private async run<T extends Row = Row>(
     name: string,
     values: Record<string, unknown>,
@@ -229,8 +232,11 @@ export class PostgresStore implements Store {
   ): Promise<T[]> {
     const stmt = this.sql.get(name);
     if (!stmt) throw new Error(`no SQL statement named "${name}"`);
-    const query = { text: stmt.text, values: bind(stmt, values) };
+    // Named, so each connection parses and plans a statement once and then
+    // only binds and runs it: planning the claim's CTEs cost more than running them.
+    const query = { name: '', text: stmt.text, values: bind(stmt, values) };
     for (let attempt = 1; ; attempt++) {
+      query.name = `${this.schema}.${name}.${this.planGeneration}`;
       try {
         const pool = ASYNC_COMMIT.has(name) ? this.asyncPool : this.pool;
         const result = await (executor ?? (pool as unknown as Queryable)).query(query);
@@ -238,6 +244,14 @@ export class PostgresStore implements Store {
       } catch (error) {
         // A deadlock rolled back only this statement when it runs alone; inside a caller's transaction it cannot be retried here.
         if (!executor && isRetryable(error) && attempt < RETRIES) continue;
+        // A migration by a newer process changed a table under a prepared
+        // statement: prepare every statement afresh, under new names.
+        // (Inside a transaction the statement cannot be retried, but the next one gets the new names.)
+        if (isStalePlan(error)) {
+          this.planGeneration++;
+          const own = !executor || executor === (this.pool as unknown as Queryable);
+          if (own && attempt < RETRIES) continue;
+        }
         throw mapPgError(error);
       }
     }
@@ -876,4 +890,10 @@ function insertColumns(jobs: NewJob[]): Record<string, unknown[]> {
     trace_contexts: jobs.map((j) => j.traceContext ?? null),
     groups: jobs.map((j) => j.group ?? null),
   };
+}
+
+/** PostgreSQL refusing a prepared statement whose table changed shape since it was prepared. */
+function isStalePlan(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e.code === '0A000' && typeof e.message === 'string' && e.message.includes('cached plan');
 }

@@ -12,14 +12,30 @@ WHERE state = 'available' AND queue = :queue
 ORDER BY priority DESC, run_at, id
 LIMIT :limit;
 
--- name: claimCandidatesAnyQueue
--- Walks docket_jobs_claim_any in claim order, skipping paused queues and
--- limited ones (the flow path claims those).
-SELECT id, priority, run_at FROM docket_jobs
-WHERE state = 'available'
-  AND queue NOT IN (SELECT name FROM docket_queues WHERE paused = 1 OR flow = 1)
-ORDER BY priority DESC, run_at, id
-LIMIT :limit;
+-- name: claimDirect
+-- Picks and leases in one statement: from one queue (:queue), or from every
+-- queue but paused and limited ones (:queue null). Each branch walks its own
+-- claim index; the one whose constant test fails returns at once.
+UPDATE docket_jobs
+SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
+    lease_expires_at = :lease_expires_at, started_at = :now
+WHERE id IN (
+  SELECT id FROM (
+    SELECT id FROM docket_jobs
+    WHERE :queue IS NOT NULL AND state = 'available' AND queue = :queue
+    ORDER BY priority DESC, run_at, id
+    LIMIT :limit
+  )
+  UNION ALL
+  SELECT id FROM (
+    SELECT id FROM docket_jobs
+    WHERE :queue IS NULL AND state = 'available'
+      AND queue NOT IN (SELECT name FROM docket_queues WHERE paused = 1 OR flow = 1)
+    ORDER BY priority DESC, run_at, id
+    LIMIT :limit
+  )
+)
+RETURNING *;
 
 -- name: claimIds
 UPDATE docket_jobs
@@ -54,9 +70,12 @@ WHERE id = :id AND attempt = :attempt AND state = 'active' AND worker_id = :work
 RETURNING id, cancel_requested;
 
 -- name: complete
+-- The whole batch in one statement: :jobs is a JSON array of [id, attempt, result].
 UPDATE docket_jobs
-SET state = 'completed', result = :result, finished_at = :now, lease_expires_at = NULL, cancel_requested = 0
-WHERE id = :id AND attempt = :attempt AND state = 'active';
+SET state = 'completed', result = v.result, finished_at = :now, lease_expires_at = NULL, cancel_requested = 0
+FROM (SELECT value ->> 0 AS id, value ->> 1 AS attempt, value ->> 2 AS result FROM json_each(:jobs)) AS v
+WHERE docket_jobs.id = v.id AND docket_jobs.attempt = v.attempt AND docket_jobs.state = 'active'
+RETURNING docket_jobs.id;
 
 -- name: failRetry
 UPDATE docket_jobs

@@ -233,25 +233,33 @@ export class SqliteStore implements Store {
       }
       const rest = params.limit - claimed.length;
       if (rest <= 0) return claimed;
-      let candidates: Candidate[];
-      if (params.queues.length === 0) {
-        candidates = this.stmt('claimCandidatesAnyQueue').all({ limit: rest }) as Candidate[];
-      } else {
-        const skip = new Set(held.map((r) => r.name));
-        candidates = [];
-        for (const queue of wanted) {
-          if (skip.has(queue)) continue;
-          candidates.push(
-            ...(this.stmt('claimCandidatesInQueue').all({ queue, limit: rest }) as Candidate[]),
-          );
-        }
-        if (candidates.length > rest) candidates = candidates.sort(compareCandidates).slice(0, rest);
-      }
-      if (candidates.length === 0) return claimed;
-      const more = this.stmt('claimIds').all({
+      const lease = {
         now: params.now,
         worker_id: params.workerId,
         lease_expires_at: params.now + params.leaseMs,
+        limit: rest,
+      };
+      // Every queue, or one: pick and lease in one statement.
+      if (params.queues.length === 0) {
+        return claimed.concat(this.stmt('claimDirect').all({ ...lease, queue: null }) as JobRow[]);
+      }
+      if (wanted.size === 1) {
+        const [queue] = wanted;
+        if (held.some((r) => r.name === queue)) return claimed;
+        return claimed.concat(this.stmt('claimDirect').all({ ...lease, queue }) as JobRow[]);
+      }
+      // Several queues: the top `rest` of each, merged; the overall first `rest` are among them.
+      const skip = new Set(held.map((r) => r.name));
+      let candidates: Candidate[] = [];
+      for (const queue of wanted) {
+        if (skip.has(queue)) continue;
+        candidates.push(...(this.stmt('claimCandidatesInQueue').all({ queue, limit: rest }) as Candidate[]));
+      }
+      if (candidates.length > rest) candidates = candidates.sort(compareCandidates).slice(0, rest);
+      if (candidates.length === 0) return claimed;
+      const { limit: _, ...leased } = lease;
+      const more = this.stmt('claimIds').all({
+        ...leased,
         ids: JSON.stringify(candidates.map((c) => c.id)),
       }) as JobRow[];
       return claimed.concat(more);
@@ -279,13 +287,18 @@ export class SqliteStore implements Store {
   }
 
   async complete(params: CompleteParams): Promise<boolean[]> {
-    return this.write(() =>
-      params.jobs.map(
-        (job) =>
-          this.stmt('complete').run({ id: job.id, attempt: job.attempt, result: job.result, now: params.now })
-            .changes === 1,
-      ),
+    if (params.jobs.length === 0) return [];
+    const done = this.write(
+      () =>
+        this.stmt('complete')
+          .pluck()
+          .all({
+            now: params.now,
+            jobs: JSON.stringify(params.jobs.map((j) => [Number(j.id), j.attempt, j.result])),
+          }) as number[],
     );
+    const applied = new Set(done.map(String));
+    return params.jobs.map((j) => applied.has(j.id));
   }
 
   async fail(params: FailParams): Promise<boolean[]> {
