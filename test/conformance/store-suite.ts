@@ -767,6 +767,21 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
         assert.equal(batch.filter((j) => j.group === 'small').length, 3);
       });
 
+      test('short groups leave their share to the long ones, within their group limits', async () => {
+        // A claim reads each group's fair share first; groups with fewer jobs
+        // leave budget over, which the groups that have more must fill.
+        await store.updateQueue({ now: T0, name: 'q', groupConcurrency: 8 });
+        await many(12, { group: 'long' });
+        await many(1, { group: 'short-1' });
+        await many(1, { group: 'short-2' });
+        await many(3, { group: 'mid' });
+        const batch = await claim(14, T0, { queues: ['q'] });
+        const per = (g: string) => batch.filter((j) => j.group === g).length;
+        assert.deepEqual([per('long'), per('mid'), per('short-1'), per('short-2')], [8, 3, 1, 1]);
+        // 'long' is at its limit of 8 and every other group is empty.
+        assert.equal((await claim(14, T0, { queues: ['q'] })).length, 0);
+      });
+
       test('a limit change takes effect on the next claim', async () => {
         await store.updateQueue({ now: T0, name: 'q', concurrency: 1 });
         await many(6);

@@ -56,8 +56,11 @@ export interface FlowPlan {
 
 /**
  * Decides which jobs of one limited queue a claim of `limit` takes, as a
- * generator that yields the reads it needs (so SQLite drives it inside its
- * synchronous transaction and PostgreSQL with awaits, from one piece of logic).
+ * generator that yields the reads it needs; SQLite drives it inside its
+ * synchronous transaction. PostgreSQL runs the same plan inside the server
+ * (the flow_claim function, migration 006), where it costs one round trip
+ * instead of one per read and write while the queue row is locked; the
+ * conformance suite holds both to the same behaviour.
  *
  * Budget = min(limit, concurrency − active, whole tokens). Without group
  * settings the budget is filled in claim order. With them, groups are served
@@ -125,11 +128,33 @@ export function* planFlowClaim(
     left = eligible.length > budget || eligible.length < order.length;
     const serve = eligible.slice(0, budget);
     if (budget > 0 && serve.length > 0) {
+      // Each group's fair share of the budget, and one more (which tells
+      // whether it has jobs left): reading `budget` heads of every group
+      // would lock and read up to budget × groups rows to take `budget`.
+      const page = Math.min(budget, Math.ceil(budget / serve.length) + 1);
       const heads = (yield {
         type: 'heads',
         groups: serve.map((g) => g.state.group),
-        limit: budget,
+        limit: page,
       }) as Map<string, FlowCandidate[]>;
+      const readUpTo = new Map<string, number>();
+      const headCount = (g: (typeof serve)[number]) =>
+        Math.min(heads.get(g.state.group)?.length ?? 0, g.allowance);
+      // Short groups leave budget over: the groups whose page was full and may take more read up to `budget`.
+      if (page < budget && serve.reduce((sum, g) => sum + headCount(g), 0) < budget) {
+        const more = serve.filter(
+          (g) => (heads.get(g.state.group)?.length ?? 0) === page && g.allowance > page,
+        );
+        if (more.length > 0) {
+          const extra = (yield {
+            type: 'heads',
+            groups: more.map((g) => g.state.group),
+            limit: budget,
+          }) as Map<string, FlowCandidate[]>;
+          for (const [group, list] of extra) heads.set(group, list);
+          for (const g of more) readUpTo.set(g.state.group, budget);
+        }
+      }
       const taken = new Map<string, number>();
       for (let round = 0; chosen.length < budget; round++) {
         let any = false;
@@ -145,7 +170,10 @@ export function* planFlowClaim(
       }
       for (const g of serve) {
         const n = taken.get(g.state.group) ?? 0;
-        if (n < (heads.get(g.state.group)?.length ?? 0)) left = true;
+        const read = heads.get(g.state.group)?.length ?? 0;
+        // Jobs read but not taken are left; so may be jobs past a page that was taken whole.
+        const limit = readUpTo.get(g.state.group) ?? page;
+        if (n < read || (read === limit && n === read && limit < budget)) left = true;
         if (n === 0) continue;
         turn += 1;
         groups.push({
@@ -177,15 +205,5 @@ export function runPlanSync(
 ): FlowPlan {
   let step = plan.next(undefined as unknown as FlowAnswer);
   while (!step.done) step = plan.next(read(step.value));
-  return step.value;
-}
-
-/** Drives a plan with asynchronous reads (PostgreSQL, on the transaction's client). */
-export async function runPlanAsync(
-  plan: Generator<FlowRead, FlowPlan, FlowAnswer>,
-  read: (request: FlowRead) => Promise<FlowAnswer>,
-): Promise<FlowPlan> {
-  let step = plan.next(undefined as unknown as FlowAnswer);
-  while (!step.done) step = plan.next(await read(step.value));
   return step.value;
 }

@@ -1,13 +1,5 @@
 import { groupHolds, queueHolds } from '../flow/hold.js';
 import { type FlowRow, flag, num, rowToFlow } from '../flow/limits.js';
-import {
-  type FlowAnswer,
-  type FlowCandidate,
-  type FlowRead,
-  type GroupState,
-  planFlowClaim,
-  runPlanAsync,
-} from '../flow/plan.js';
 import type { JobRow } from '../rows.js';
 import type { ClaimParams, HoldReason } from '../store.js';
 
@@ -19,119 +11,26 @@ export type RunStatement = (
   executor?: unknown,
 ) => Promise<Row[]>;
 
-function candidate(row: Row): FlowCandidate {
-  return { id: String(row.id), runAt: Number(row.run_at), group: (row.group_key as string | null) ?? '' };
-}
-
-/** Answers a plan's reads for `queue` from flow.sql, on the transaction's client. */
-function reader(
-  run: RunStatement,
-  client: unknown,
-  queue: string,
-): (request: FlowRead) => Promise<FlowAnswer> {
-  return async (request) => {
-    switch (request.type) {
-      case 'active':
-        return Number((await run('flowQueueActive', { queue }, client))[0]!.n);
-      case 'candidates':
-        return (await run('flowCandidates', { queue, limit: request.limit }, client)).map(candidate);
-      case 'groups':
-        return (await run('flowGroups', { queue }, client)).map(
-          (r): GroupState => ({
-            group: String(r.group_key),
-            active: Number(r.active),
-            bucket: { tokens: num(r.tokens), at: num(r.refilled_at) },
-            servedTurn: Number(r.served_turn),
-            heldAt: num(r.held_at),
-          }),
-        );
-      case 'heads': {
-        const rows = await run('flowHeads', { queue, groups: request.groups, limit: request.limit }, client);
-        const heads = new Map<string, FlowCandidate[]>();
-        for (const row of rows) {
-          const c = candidate(row);
-          heads.set(c.group, [...(heads.get(c.group) ?? []), c]);
-        }
-        return heads;
-      }
-    }
-  };
-}
-
 /**
- * Claims up to `limit` jobs of the limited queues `names`, inside the
- * caller's transaction on `client`: locks their queue rows (so claims of a
- * limited queue take turns on every host), promotes their due jobs, then
- * plans and writes each queue in turn.
+ * Claims up to `limit` jobs of the limited queues `names` in one call to
+ * the flow_claim function (migration 006): it locks their queue rows (so
+ * claims of a limited queue take turns on every host), promotes their due
+ * jobs, then plans and writes each queue in turn, all inside the server,
+ * with the same plan as src/store/flow/plan.ts.
  */
 export async function claimLimitedPg(
   run: RunStatement,
-  client: unknown,
   names: string[],
   params: ClaimParams,
   limit: number,
 ): Promise<JobRow[]> {
-  const rows = (await run('flowLockQueues', { names }, client)) as unknown as FlowRow[];
-  if (rows.length === 0) return [];
-  await run('flowPromote', { names: rows.map((r) => r.name), now: params.now }, client);
-  const claimed: JobRow[] = [];
-  for (const row of rows) {
-    if (claimed.length >= limit) break;
-    const plan = await runPlanAsync(
-      planFlowClaim(
-        {
-          name: row.name,
-          flow: rowToFlow(row),
-          bucket: { tokens: num(row.tokens), at: num(row.refilled_at) },
-          turn: Number(row.turn),
-          heldAt: num(row.held_at),
-        },
-        limit - claimed.length,
-        params.now,
-      ),
-      reader(run, client, row.name),
-    );
-    if (plan.jobs.length > 0) {
-      const done = await run(
-        'flowClaimJobs',
-        {
-          ids: plan.jobs.map((j) => j.id),
-          ready_ats: plan.jobs.map((j) => j.readyAt),
-          now: params.now,
-          worker_id: params.workerId,
-          lease_expires_at: params.now + params.leaseMs,
-        },
-        client,
-      );
-      claimed.push(...(done as unknown as JobRow[]));
-    }
-    await run(
-      'flowSaveQueue',
-      {
-        name: row.name,
-        tokens: plan.queue.tokens,
-        refilled_at: plan.queue.refilledAt,
-        turn: plan.queue.turn,
-        held_at: plan.queue.heldAt,
-      },
-      client,
-    );
-    if (plan.groups.length > 0) {
-      await run(
-        'flowSaveGroups',
-        {
-          queue: row.name,
-          groups: plan.groups.map((g) => g.group),
-          tokens: plan.groups.map((g) => g.tokens),
-          refilled_ats: plan.groups.map((g) => g.refilledAt),
-          served_turns: plan.groups.map((g) => g.servedTurn),
-          held_ats: plan.groups.map((g) => g.heldAt),
-        },
-        client,
-      );
-    }
-  }
-  return claimed;
+  return (await run('flowClaim', {
+    names,
+    limit,
+    now: params.now,
+    worker_id: params.workerId,
+    lease_expires_at: params.now + params.leaseMs,
+  })) as unknown as JobRow[];
 }
 
 /** The queue-level limits binding now for a queue row. */

@@ -419,9 +419,7 @@ export class PostgresStore implements Store {
     const hinted = this.limitedHint.get(hintKey);
     let rows: (JobRow & Row)[] = [];
     if (hinted) {
-      rows = (await this.transaction((client) =>
-        claimLimitedPg(this.runner, client, hinted, params, params.limit),
-      )) as (JobRow & Row)[];
+      rows = (await claimLimitedPg(this.runner, hinted, params, params.limit)) as (JobRow & Row)[];
       if (rows.length >= params.limit) return rows.map(rowToJob).sort(compareClaimOrder);
     }
     const result = await this.run<JobRow & Row>('claim', {
@@ -439,9 +437,7 @@ export class PostgresStore implements Store {
     } else {
       this.limitedHint.set(hintKey, limited);
       if (!hinted && rows.length < params.limit) {
-        const more = await this.transaction((client) =>
-          claimLimitedPg(this.runner, client, limited, params, params.limit - rows.length),
-        );
+        const more = await claimLimitedPg(this.runner, limited, params, params.limit - rows.length);
         rows = rows.concat(more as (JobRow & Row)[]);
       }
     }

@@ -41,22 +41,26 @@ FROM waiting w
 LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = w.group_key;
 
 -- name: flowHeads
-SELECT id, run_at, group_key FROM docket_jobs
-WHERE state = 'available' AND queue = :queue AND group_key = :group
-ORDER BY priority DESC, run_at, id
-LIMIT :limit;
+-- The first :limit available jobs of each group in :groups (a JSON array;
+-- '' is the jobs without a group), in claim order within each group: one
+-- statement, one index seek per group (IS matches NULL and uses the index).
+SELECT j.id, j.run_at, j.group_key, g.key AS pos
+FROM json_each(:groups) AS g
+JOIN docket_jobs j ON j.id IN (
+  SELECT id FROM docket_jobs
+  WHERE state = 'available' AND queue = :queue AND group_key IS nullif(g.value, '')
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit
+)
+ORDER BY g.key, j.priority DESC, j.run_at, j.id;
 
--- name: flowHeadsUngrouped
-SELECT id, run_at, group_key FROM docket_jobs
-WHERE state = 'available' AND queue = :queue AND group_key IS NULL
-ORDER BY priority DESC, run_at, id
-LIMIT :limit;
-
--- name: flowClaimJob
+-- name: flowClaimJobs
+-- The plan's jobs in one statement: :jobs is a JSON array of [id, ready_at].
 UPDATE docket_jobs
 SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
-    lease_expires_at = :lease_expires_at, started_at = :now, ready_at = :ready_at
-WHERE id = :id AND state = 'available'
+    lease_expires_at = :lease_expires_at, started_at = :now, ready_at = v.ready_at
+FROM (SELECT value ->> 0 AS id, value ->> 1 AS ready_at FROM json_each(:jobs)) AS v
+WHERE docket_jobs.id = v.id AND docket_jobs.state = 'available'
 RETURNING *;
 
 -- name: flowSaveQueue
@@ -64,9 +68,12 @@ UPDATE docket_queues
 SET tokens = :tokens, refilled_at = :refilled_at, turn = :turn, held_at = :held_at
 WHERE name = :name;
 
--- name: flowSaveGroup
+-- name: flowSaveGroups
+-- Every group's state in one statement: :groups is a JSON array of
+-- [group, tokens, refilled_at, served_turn, held_at]. (WHERE true keeps
+-- SQLite from reading ON CONFLICT as a join constraint.)
 INSERT INTO docket_queue_groups (queue, group_key, tokens, refilled_at, served_turn, held_at)
-VALUES (:queue, :group, :tokens, :refilled_at, :served_turn, :held_at)
+SELECT :queue, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(:groups) WHERE true
 ON CONFLICT (queue, group_key) DO UPDATE SET
   tokens = excluded.tokens, refilled_at = excluded.refilled_at,
   served_turn = excluded.served_turn, held_at = excluded.held_at;

@@ -39,14 +39,13 @@ function reader(stmt: Stmt, queue: string): (request: FlowRead) => FlowAnswer {
           }),
         );
       case 'heads': {
-        const heads = new Map<string, FlowCandidate[]>();
-        for (const group of request.groups) {
-          const rows =
-            group === ''
-              ? stmt('flowHeadsUngrouped').all({ queue, limit: request.limit })
-              : stmt('flowHeads').all({ queue, group, limit: request.limit });
-          heads.set(group, (rows as CandidateRow[]).map(candidate));
-        }
+        const heads = new Map<string, FlowCandidate[]>(request.groups.map((g) => [g, []]));
+        const rows = stmt('flowHeads').all({
+          queue,
+          groups: JSON.stringify(request.groups),
+          limit: request.limit,
+        }) as CandidateRow[];
+        for (const row of rows) heads.get(row.group_key ?? '')!.push(candidate(row));
         return heads;
       }
     }
@@ -73,17 +72,15 @@ export function claimLimitedSqlite(stmt: Stmt, row: FlowRow, params: ClaimParams
     ),
     reader(stmt, row.name),
   );
-  const claimed: JobRow[] = [];
-  for (const job of plan.jobs) {
-    const done = stmt('flowClaimJob').get({
-      id: Number(job.id),
-      ready_at: job.readyAt,
-      now: params.now,
-      worker_id: params.workerId,
-      lease_expires_at: params.now + params.leaseMs,
-    }) as JobRow | undefined;
-    if (done) claimed.push(done);
-  }
+  const claimed =
+    plan.jobs.length === 0
+      ? []
+      : (stmt('flowClaimJobs').all({
+          jobs: JSON.stringify(plan.jobs.map((j) => [Number(j.id), j.readyAt])),
+          now: params.now,
+          worker_id: params.workerId,
+          lease_expires_at: params.now + params.leaseMs,
+        }) as JobRow[]);
   stmt('flowSaveQueue').run({
     name: row.name,
     tokens: plan.queue.tokens,
@@ -91,14 +88,12 @@ export function claimLimitedSqlite(stmt: Stmt, row: FlowRow, params: ClaimParams
     turn: plan.queue.turn,
     held_at: plan.queue.heldAt,
   });
-  for (const g of plan.groups) {
-    stmt('flowSaveGroup').run({
+  if (plan.groups.length > 0) {
+    stmt('flowSaveGroups').run({
       queue: row.name,
-      group: g.group,
-      tokens: g.tokens,
-      refilled_at: g.refilledAt,
-      served_turn: g.servedTurn,
-      held_at: g.heldAt,
+      groups: JSON.stringify(
+        plan.groups.map((g) => [g.group, g.tokens, g.refilledAt, g.servedTurn, g.heldAt]),
+      ),
     });
   }
   return claimed;

@@ -2,13 +2,13 @@
 // binding, on SQLite and PostgreSQL. Four claim loops per store each claim
 // 10 jobs and complete them (the worker's store traffic without handler
 // work), until N jobs are done; configurations run interleaved, 3 rounds.
-//   node --import tsx test/flow/bench-limits.ts [jobs]
-// Not a test file (no .test.ts), so the test runner never picks it up.
+//   node --import tsx bench/flow/claim-contention.ts [jobs]
+// Several claimers of one queue at once: limited claims take turns on the queue row.
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { NewJob, Store, UpdateQueueParams } from '../../src/store/store.js';
-import { makePgStore, pgSkipReason } from '../helpers/pg.js';
-import { tempDir } from '../helpers/tmp.js';
+import { makePgStore, pgSkipReason } from '../../test/helpers/pg.js';
+import { tempDir } from '../../test/helpers/tmp.js';
 
 const N = Number(process.argv[2] ?? 5000);
 const ROUNDS = 3;
