@@ -28,7 +28,7 @@ export type {
   ServerOptions,
   ServerTokens,
 } from './server/index.js';
-export { createServer } from './server/index.js';
+export { createServer } from './server/lazy.js';
 export { openStore } from './store/open-store.js';
 export type { PostgresStoreOptions } from './store/postgres/postgres-store.js';
 export { PostgresStore } from './store/postgres/postgres-store.js';
