@@ -64,6 +64,8 @@ export async function runJob(
   }
   // The slot is free once the handler is done; the outcome's write (batched
   // with others) no longer needs it, and a cancel or timeout now changes nothing.
+  // The run time the capacity model sees ends here too: it is the slot's time.
+  const endedAt = docket.clock.now();
   onHandlerDone();
   const outcome = await record(worker, job, task, result, signal);
   // Attempts that ran to an end count for the capacity model; handed-back,
@@ -72,7 +74,7 @@ export async function runJob(
     (outcome.type === 'completed' || outcome.type === 'retry' || outcome.type === 'failed') &&
     !outcome.refused
   ) {
-    docket.stats.finished(job, outcome.type === 'completed', docket.clock.now());
+    docket.stats.finished(job, outcome.type === 'completed', endedAt);
   }
   return outcome;
 }
