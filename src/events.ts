@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { Job, JobLogLine, JobState } from './job.js';
 
 /** What happened to a job, as seen by this process. */
@@ -14,22 +13,34 @@ export type JobEvent =
  * `waitFor` poll it), since not every store can push across processes.
  */
 export class JobEvents {
-  private readonly emitter = new EventEmitter();
-  constructor() {
-    this.emitter.setMaxListeners(0);
-  }
+  // Plain sets, not an EventEmitter: emit runs twice for every job a worker
+  // runs, and wants() lets the hot path skip building events nobody hears.
+  private readonly all = new Set<(event: JobEvent) => void>();
+  private readonly byJob = new Map<string, Set<(event: JobEvent) => void>>();
   /** Listens to every event; returns the function that stops listening. */
   on(listener: (event: JobEvent) => void): () => void {
-    this.emitter.on('event', listener);
-    return () => this.emitter.off('event', listener);
+    const wrapped = (event: JobEvent) => listener(event);
+    this.all.add(wrapped);
+    return () => this.all.delete(wrapped);
   }
   /** Listens to one job's events. */
   onJob(id: string, listener: (event: JobEvent) => void): () => void {
-    this.emitter.on(`job:${id}`, listener);
-    return () => this.emitter.off(`job:${id}`, listener);
+    const wrapped = (event: JobEvent) => listener(event);
+    let set = this.byJob.get(id);
+    if (!set) this.byJob.set(id, (set = new Set()));
+    set.add(wrapped);
+    return () => {
+      set.delete(wrapped);
+      if (set.size === 0 && this.byJob.get(id) === set) this.byJob.delete(id);
+    };
+  }
+  /** True when someone listens to job `id`'s events (or to every event). */
+  wants(id: string): boolean {
+    return this.all.size > 0 || this.byJob.has(id);
   }
   emit(event: JobEvent): void {
-    if (this.emitter.listenerCount('event') > 0) this.emitter.emit('event', event);
-    if (this.emitter.listenerCount(`job:${event.id}`) > 0) this.emitter.emit(`job:${event.id}`, event);
+    for (const listener of [...this.all]) listener(event);
+    const set = this.byJob.get(event.id);
+    if (set) for (const listener of [...set]) listener(event);
   }
 }

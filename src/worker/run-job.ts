@@ -109,7 +109,8 @@ async function record(
   const store = docket.store;
   const now = () => docket.clock.now();
   const fence = { id: job.id, attempt: job.attempt };
-  const emitState = (state: Job['state'], error?: string) =>
+  const emitState = (state: Job['state'], error?: string) => {
+    if (!docket.events.wants(job.id)) return;
     docket.events.emit({
       type: 'state',
       id: job.id,
@@ -118,6 +119,7 @@ async function record(
       at: now(),
       ...(error ? { error } : {}),
     });
+  };
 
   const reason = signal.aborted ? (signal.reason as DocketError) : null;
   if (reason?.code === 'DOCKET_LEASE_LOST') return { type: 'lease-lost' };

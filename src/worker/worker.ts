@@ -209,13 +209,15 @@ export class Worker extends EventEmitter {
     const entry: RunningJob = { job, controller, done: Promise.resolve() };
     this.running.set(job.id, entry);
     this.docket.stats.started(job, job.startedAt ?? this.docket.clock.now());
-    this.docket.events.emit({
-      type: 'state',
-      id: job.id,
-      state: 'active',
-      attempt: job.attempt,
-      at: job.startedAt!,
-    });
+    if (this.docket.events.wants(job.id)) {
+      this.docket.events.emit({
+        type: 'state',
+        id: job.id,
+        state: 'active',
+        attempt: job.attempt,
+        at: job.startedAt!,
+      });
+    }
     const freeSlot = () => {
       if (this.running.get(job.id) !== entry) return;
       this.running.delete(job.id);
