@@ -1,4 +1,5 @@
 import type { AttemptError, Job, JobState } from '../job.js';
+import type { NewJob } from './store.js';
 
 /** A docket_jobs row as a driver returns it (numbers may arrive as strings, JSON as text or parsed). */
 export interface JobRow {
@@ -67,6 +68,38 @@ export function rowToJob(row: JobRow): Job {
     group: row.group_key ?? null,
     readyAt: row.ready_at === null || row.ready_at === undefined ? null : time(row.ready_at),
     traceContext: (row.trace_context ? parseJson(row.trace_context) : null) as Record<string, string> | null,
+  };
+}
+
+/**
+ * The Job a just-inserted row holds, built from what was inserted: the same
+ * as rowToJob would read back (attempt 0, no errors, not started).
+ */
+export function newJobRow(job: NewJob, id: number | string, state: JobState, now: number): Job {
+  return {
+    id: String(id),
+    task: job.task,
+    queue: job.queue,
+    state,
+    input: JSON.parse(job.input),
+    priority: job.priority,
+    runAt: job.runAt,
+    attempt: 0,
+    maxAttempts: job.maxAttempts,
+    key: job.key,
+    timeoutMs: job.timeoutMs,
+    progress: null,
+    result: null,
+    errors: [],
+    workerId: null,
+    leaseExpiresAt: null,
+    cancelRequested: false,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    group: job.group ?? null,
+    readyAt: null,
+    traceContext: job.traceContext ? (JSON.parse(job.traceContext) as Record<string, string>) : null,
   };
 }
 

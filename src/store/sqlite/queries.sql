@@ -44,12 +44,21 @@ SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
 WHERE id IN (SELECT value FROM json_each(:ids)) AND state = 'available'
 RETURNING *;
 
--- name: insertJob
+-- name: insertJobs
+-- A whole batch in one statement (3× the rate of a statement per job): :jobs
+-- is a JSON array of [task, queue, state, input, priority, run_at,
+-- max_attempts, key, timeout_ms, trace_context, group_key], inserted in
+-- order, so ids rise with it. A job whose key an unfinished job holds is
+-- skipped (ON CONFLICT DO NOTHING); `key` comes back to tell which were.
+-- (WHERE true keeps SQLite from reading ON CONFLICT as a join constraint.)
 INSERT INTO docket_jobs
   (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
-VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :trace_context, :group_key, :now)
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+       value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, :now
+FROM json_each(:jobs) WHERE true
+ORDER BY json_each.key
 ON CONFLICT DO NOTHING
-RETURNING *;
+RETURNING id, key;
 
 -- name: unfinishedByKey
 SELECT * FROM docket_jobs

@@ -5,7 +5,14 @@ import { DocketError, QueueFullError } from '../../errors.js';
 import type { Job, JobState } from '../../job.js';
 import { type FlowRow, flag, flowColumns, num, rowToFlow } from '../flow/limits.js';
 import { sharedNotifier } from '../local-notifier.js';
-import { compareClaimOrder, emptyCounts, type JobRow, retryAfterSeconds, rowToJob } from '../rows.js';
+import {
+  compareClaimOrder,
+  emptyCounts,
+  type JobRow,
+  newJobRow,
+  retryAfterSeconds,
+  rowToJob,
+} from '../rows.js';
 import { rowToSchedule, type ScheduleRow, specToColumns } from '../schedule-rows.js';
 import { loadMigrations, loadNamedStatements, statement } from '../sql-file.js';
 import { addStats, rowToStats, type StatsRow, statsToColumns } from '../stats-rows.js';
@@ -25,6 +32,7 @@ import type {
   IdParams,
   JobPage,
   ListParams,
+  NewJob,
   Notifier,
   ProgressParams,
   PruneParams,
@@ -161,25 +169,44 @@ export class SqliteStore implements Store {
     return outcomes;
   }
 
-  /** Inserts jobs inside the caller's transaction (enqueue, fireTick): backlog check, then one insert each. */
+  /**
+   * Inserts jobs inside the caller's transaction (enqueue, fireTick): the
+   * backlog check, then one statement for the batch. The new jobs are built
+   * from what was inserted rather than read back (a row object per job cost
+   * more than the insert); a job whose key was taken is read from the store.
+   */
   private insertJobs(params: EnqueueParams): EnqueueOutcome[] {
     this.checkBacklog(params);
-    return params.jobs.map((job): EnqueueOutcome => {
-      const row = this.stmt('insertJob').get({
-        task: job.task,
-        queue: job.queue,
-        state: job.runAt <= params.now ? 'available' : 'scheduled',
-        input: job.input,
-        priority: job.priority,
-        run_at: job.runAt,
-        max_attempts: job.maxAttempts,
-        key: job.key,
-        timeout_ms: job.timeoutMs,
-        trace_context: job.traceContext ?? null,
-        group_key: job.group ?? null,
-        now: params.now,
-      }) as JobRow | undefined;
-      if (row) return { job: rowToJob(row), duplicate: false };
+    const { now, jobs } = params;
+    const state = (job: NewJob): JobState => (job.runAt <= now ? 'available' : 'scheduled');
+    const inserted = (
+      this.stmt('insertJobs').all({
+        now,
+        jobs: JSON.stringify(
+          jobs.map((j) => [
+            j.task,
+            j.queue,
+            state(j),
+            j.input,
+            j.priority,
+            j.runAt,
+            j.maxAttempts,
+            j.key,
+            j.timeoutMs,
+            j.traceContext ?? null,
+            j.group ?? null,
+          ]),
+        ),
+      }) as { id: number; key: string | null }[]
+    ).sort((a, b) => a.id - b.id);
+    // Ids rise in input order; a job with a key that is not next in line was skipped.
+    let next = 0;
+    return jobs.map((job): EnqueueOutcome => {
+      const row = inserted[next];
+      if (row && (job.key === null || row.key === job.key)) {
+        next++;
+        return { job: newJobRow(job, row.id, state(job), now), duplicate: false };
+      }
       const existing = this.stmt('unfinishedByKey').get({ key: job.key }) as JobRow;
       return { job: rowToJob(existing), duplicate: true };
     });
