@@ -9,6 +9,7 @@ import {
   compareClaimOrder,
   emptyCounts,
   type JobRow,
+  newJobRow,
   parseJson,
   retryAfterSeconds,
   rowToJob,
@@ -376,23 +377,28 @@ export class PostgresStore implements Store {
         retryAfterSeconds(Number(first.waiting) - limit, Number(first.drained)),
       );
     }
-    const inserted = rows.filter((row) => row.id !== null).map(rowToJob);
-    return this.resolveOutcomes(client, jobs, inserted);
+    const inserted = rows.filter((row) => row.id !== null) as { id: string; key: string | null }[];
+    return this.resolveOutcomes(client, params, inserted);
   }
 
   /** Pairs each job of a batch with the row it inserted, or with the unfinished job that holds its key. */
-  private async resolveOutcomes(client: Queryable, jobs: NewJob[], rows: Job[]): Promise<EnqueueOutcome[]> {
+  private async resolveOutcomes(
+    client: Queryable,
+    { jobs, now }: EnqueueParams,
+    rows: { id: string; key: string | null }[],
+  ): Promise<EnqueueOutcome[]> {
     const inserted = rows.sort((a, b) => Number(a.id) - Number(b.id));
     // Inserted rows come back in input order (ids follow it). A keyless job always inserts; a keyed
     // one inserted when the next row carries its key and no earlier job of the batch took that key.
     const outcomes: (EnqueueOutcome | null)[] = [];
-    const taken = new Set<string>();
+    const byKey = new Map<string, Job>();
     let next = 0;
     for (const job of jobs) {
       const row = inserted[next];
-      if (row && (job.key === null || (row.key === job.key && !taken.has(job.key)))) {
-        if (job.key !== null) taken.add(job.key);
-        outcomes.push({ job: row, duplicate: false });
+      if (row && (job.key === null || (row.key === job.key && !byKey.has(job.key)))) {
+        const made = newJobRow(job, row.id, job.runAt <= now ? 'available' : 'scheduled', now);
+        if (job.key !== null) byKey.set(job.key, made);
+        outcomes.push({ job: made, duplicate: false });
         next++;
       } else {
         outcomes.push(null);
@@ -400,8 +406,6 @@ export class PostgresStore implements Store {
     }
     const missing = jobs.filter((_, i) => outcomes[i] === null).map((j) => j.key!);
     if (missing.length === 0) return outcomes as EnqueueOutcome[];
-    const byKey = new Map<string, Job>();
-    for (const job of inserted) if (job.key !== null) byKey.set(job.key, job);
     const existing = await this.run<JobRow & Row>(
       'unfinishedByKeys',
       { keys: [...new Set(missing)] },

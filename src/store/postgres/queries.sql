@@ -110,7 +110,9 @@ inserted AS (
   WHERE NOT EXISTS (SELECT 1 FROM over)
   ORDER BY v.ord
   ON CONFLICT DO NOTHING
-  RETURNING *
+  -- Only what tells the rows apart: the store builds the jobs from its input
+  -- (sending every column back cost more than the insert).
+  RETURNING id, key, queue, state
 ),
 notified AS (
   SELECT pg_notify(:channel, :notify_prefix || queue) FROM (SELECT DISTINCT queue FROM inserted WHERE state = 'available') d
