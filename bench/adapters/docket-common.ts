@@ -3,6 +3,8 @@ import { createDocket, type Docket, defineTask } from '../../src/index.ts';
 import type { Consumer, ConsumerOptions, Handler, Payload, Producer, SystemAdapter } from '../lib/types.ts';
 
 const QUEUE = 'bench';
+/** Jobs a worker claims ahead of its free slots (WorkerOptions.prefetch), for throughput. */
+export const PREFETCH = 500;
 
 function noopTask(handler: Handler) {
   return defineTask<Payload, void>({
@@ -36,7 +38,8 @@ function producerOf(docket: Docket, task: ReturnType<typeof noopTask>, closeDock
 }
 
 function consumerOf(docket: Docket, options: ConsumerOptions): Consumer {
-  docket.startWorker({ queues: [QUEUE], concurrency: options.concurrency });
+  // prefetch 500: jobs claimed ahead and held by the worker, as graphile-worker's local queue of 500.
+  docket.startWorker({ queues: [QUEUE], concurrency: options.concurrency, prefetch: PREFETCH });
   return { close: () => docket.close() };
 }
 

@@ -72,7 +72,7 @@ export const SYSTEMS: SystemInfo[] = [
     scenarios: SCENARIOS,
     settings: [
       'store `sqlite:<file>` (WAL, `synchronous=normal`, the default: survives a process crash, may lose the last commits on power loss)',
-      'worker defaults: `batchSize` = concurrency, `pollInterval` 500 ms, lease 30 s, maintenance on',
+      'worker `prefetch: 500` (jobs claimed ahead of free slots and held, as graphile-worker’s local queue of 500; `batchSize` = concurrency + prefetch), otherwise defaults: `pollInterval` 500 ms, lease 30 s, maintenance on',
     ],
   },
   {

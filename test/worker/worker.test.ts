@@ -181,6 +181,50 @@ describe('worker', () => {
     assert.equal(peak, 3);
   });
 
+  it('prefetch: holds claimed jobs beyond its slots, runs no more than its concurrency, cancels and hands back held ones', async () => {
+    let running = 0;
+    let peak = 0;
+    const gates: (() => void)[] = [];
+    const started: string[] = [];
+    const gated = defineTask({
+      name: 'gated',
+      async run(_input, ctx) {
+        started.push(ctx.jobId);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running--;
+      },
+    });
+    const docket = await setup({ tasks: [gated] });
+    const jobs = await docket.enqueueMany(Array.from({ length: 8 }, () => ({ task: gated, input: {} })));
+    const worker = docket.startWorker({ concurrency: 2, prefetch: 4, pollInterval: 5 });
+    await until(() => gates.length === 2, 'two jobs running');
+    // Two run; four more are claimed and held (active, leased to this worker), two wait in the queue.
+    const states = await Promise.all(jobs.map(async (j) => (await docket.getJob(j.id))!.state));
+    assert.equal(states.filter((s) => s === 'active').length, 6, states.join());
+    assert.equal(states.filter((s) => s === 'available').length, 2, states.join());
+    // A held job asked to cancel is cancelled without ever starting.
+    const heldId = jobs.map((j) => j.id).find((id, i) => states[i] === 'active' && !started.includes(id))!;
+    await docket.cancel(heldId);
+    assert.equal((await docket.waitFor(heldId)).state, 'cancelled');
+    // Two more complete; on stop, the jobs still held go back to the queue without an attempt counted.
+    gates.shift()!();
+    gates.shift()!();
+    await until(() => gates.length === 2, 'the next two running');
+    const stopped = worker.stop({ grace: 10_000 });
+    while (gates.length > 0) gates.shift()!();
+    await stopped;
+    assert.equal(peak, 2);
+    assert.ok(!started.includes(heldId));
+    const after = await Promise.all(jobs.map(async (j) => (await docket.getJob(j.id))!));
+    assert.equal(after.filter((j) => j.state === 'completed').length, 4);
+    assert.equal(after.filter((j) => j.state === 'cancelled').length, 1);
+    const back = after.filter((j) => j.state === 'available');
+    assert.equal(back.length, 3);
+    for (const job of back) assert.equal(job.maxAttempts - job.attempt, 3, 'no attempt counted');
+  });
+
   it('wakes at once on an enqueue in the same process, without waiting for the poll', async () => {
     const noop = defineTask({ name: 'noop', run: () => 'ok' });
     const docket = await setup({ tasks: [noop] });
