@@ -31,7 +31,7 @@ export interface WorkerOptions {
    * frees starts the next job without waiting for a claim. Default 0. Raises
    * throughput for short jobs (fewer, larger claims); held jobs are not
    * available to other workers, so keep it small when jobs are long. Held
-   * jobs are handed back on stop (see docs/worker.md).
+   * jobs are handed back on stop (README, "Run workers").
    */
   prefetch?: number;
   /** Most jobs taken in one claim. Default: the concurrency plus the prefetch. */
