@@ -26,8 +26,8 @@ export class JobEvents {
   /** Listens to one job's events. */
   onJob(id: string, listener: (event: JobEvent) => void): () => void {
     const wrapped = (event: JobEvent) => listener(event);
-    let set = this.byJob.get(id);
-    if (!set) this.byJob.set(id, (set = new Set()));
+    const set = this.byJob.get(id) ?? new Set<(event: JobEvent) => void>();
+    this.byJob.set(id, set);
     set.add(wrapped);
     return () => {
       set.delete(wrapped);
