@@ -5,7 +5,7 @@
 // without groups, queue and group limits on jobs in 20 groups. Both stores;
 // configurations run interleaved, 3 rounds, medians with min–max.
 //
-//   node --import tsx bench/flow/drain-limits.ts [--jobs 20000] [--rounds 3] [--concurrency 10,100]
+//   node --import tsx bench/flow/drain-limits.ts [--jobs 20000] [--rounds 3] [--concurrency 10,100] [--prefetch 0]
 //
 // The worker runs in this process (the producer has finished before it
 // starts), so the figure is the worker's own path: claim, run, complete.
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '10,100' },
+    prefetch: { type: 'string', default: '0' },
     pg: {
       type: 'string',
       default: process.env.DOCKET_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -30,6 +31,7 @@ const { values } = parseArgs({
 const JOBS = Number(values.jobs);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = values.concurrency.split(',').map(Number);
+const PREFETCH = Number(values.prefetch);
 const HUGE = 1_000_000;
 
 interface Config {
@@ -120,7 +122,13 @@ async function drain(kind: 'sqlite' | 'postgres', config: Config, concurrency: n
         })),
       );
     }
-    docket.startWorker({ queues: ['bench'], concurrency, maintenance: false, loopBlockWarning: false });
+    docket.startWorker({
+      queues: ['bench'],
+      concurrency,
+      prefetch: PREFETCH,
+      maintenance: false,
+      loopBlockWarning: false,
+    });
     await finished;
     return (JOBS - 1) / ((last - first) / 1000);
   } finally {
@@ -130,7 +138,9 @@ async function drain(kind: 'sqlite' | 'postgres', config: Config, concurrency: n
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`${JOBS} jobs per drain, ${ROUNDS} interleaved rounds, medians (min–max)\n`);
+console.log(
+  `${JOBS} jobs per drain, prefetch ${PREFETCH}, ${ROUNDS} interleaved rounds, medians (min–max)\n`,
+);
 console.log(
   '| store | concurrency | jobs and limits (no limit binding) | jobs/s | of the same jobs without limits |',
 );
