@@ -38,8 +38,9 @@ export class JobEvents {
   wants(id: string): boolean {
     return this.all.size > 0 || this.byJob.has(id);
   }
+  /** Tells the listeners present when it is called (a listener may unsubscribe itself or others). */
   emit(event: JobEvent): void {
-    for (const listener of [...this.all]) listener(event);
+    if (this.all.size > 0) for (const listener of [...this.all]) listener(event);
     const set = this.byJob.get(event.id);
     if (set) for (const listener of [...set]) listener(event);
   }

@@ -75,7 +75,7 @@ export function rowToJob(row: JobRow): Job {
  * The Job a just-inserted row holds, built from what was inserted: the same
  * as rowToJob would read back (attempt 0, no errors, not started).
  */
-export function newJobRow(job: NewJob, id: number | string, state: JobState, now: number): Job {
+export function jobFromInsert(job: NewJob, id: number | string, state: JobState, now: number): Job {
   return {
     id: String(id),
     task: job.task,

@@ -4,12 +4,8 @@ import type { JobRow } from '../rows.js';
 import type { ClaimParams, HoldReason } from '../store.js';
 
 type Row = Record<string, unknown>;
-/** The store's statement runner, on a given connection (the claim's transaction) or the pool. */
-export type RunStatement = (
-  name: string,
-  values: Record<string, unknown>,
-  executor?: unknown,
-) => Promise<Row[]>;
+/** The store's statement runner (on its pool). */
+export type RunStatement = (name: string, values: Record<string, unknown>) => Promise<Row[]>;
 
 /**
  * Claims up to `limit` jobs of the limited queues `names` in one call to

@@ -9,7 +9,7 @@ import {
   compareClaimOrder,
   emptyCounts,
   type JobRow,
-  newJobRow,
+  jobFromInsert,
   parseJson,
   retryAfterSeconds,
   rowToJob,
@@ -396,7 +396,7 @@ export class PostgresStore implements Store {
     for (const job of jobs) {
       const row = inserted[next];
       if (row && (job.key === null || (row.key === job.key && !byKey.has(job.key)))) {
-        const made = newJobRow(job, row.id, job.runAt <= now ? 'available' : 'scheduled', now);
+        const made = jobFromInsert(job, row.id, job.runAt <= now ? 'available' : 'scheduled', now);
         if (job.key !== null) byKey.set(job.key, made);
         outcomes.push({ job: made, duplicate: false });
         next++;
@@ -468,8 +468,7 @@ export class PostgresStore implements Store {
     return rows.map(rowToJob).sort(compareClaimOrder);
   }
   private readonly limitedHint = new Map<string, string[]>();
-  private readonly runner: RunStatement = (name, values, executor) =>
-    this.run(name, values, executor as Queryable | undefined);
+  private readonly runner: RunStatement = (name, values) => this.run(name, values);
 
   async renewLeases(params: RenewParams): Promise<RenewOutcome> {
     const outcome: RenewOutcome = { lost: [], cancelRequested: [] };

@@ -9,7 +9,7 @@ import {
   compareClaimOrder,
   emptyCounts,
   type JobRow,
-  newJobRow,
+  jobFromInsert,
   retryAfterSeconds,
   rowToJob,
 } from '../rows.js';
@@ -205,7 +205,7 @@ export class SqliteStore implements Store {
       const row = inserted[next];
       if (row && (job.key === null || row.key === job.key)) {
         next++;
-        return { job: newJobRow(job, row.id, state(job), now), duplicate: false };
+        return { job: jobFromInsert(job, row.id, state(job), now), duplicate: false };
       }
       const existing = this.stmt('unfinishedByKey').get({ key: job.key }) as JobRow;
       return { job: rowToJob(existing), duplicate: true };
