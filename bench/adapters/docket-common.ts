@@ -1,5 +1,6 @@
 // Docket behind the bench interface; the SQLite and PostgreSQL adapters differ only in the store URL.
-import { createDocket, type Docket, defineTask } from '../../src/index.ts';
+// The package as users install it (built by `npm run build`), not its TypeScript sources through a loader.
+import { createDocket, type Docket, defineTask } from '../../dist/index.js';
 import type { Consumer, ConsumerOptions, Handler, Payload, Producer, SystemAdapter } from '../lib/types.ts';
 
 const QUEUE = 'bench';

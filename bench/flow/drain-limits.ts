@@ -5,7 +5,7 @@
 // without groups, queue and group limits on jobs in 20 groups. Both stores;
 // configurations run interleaved, 3 rounds, medians with min–max.
 //
-//   node --import tsx bench/flow/drain-limits.ts [--jobs 20000] [--rounds 3] [--concurrency 10,100] [--prefetch 0]
+//   node --import tsx bench/flow/drain-limits.ts [--jobs 20000] [--rounds 3] [--concurrency 10,100] [--prefetch 0] [--stores sqlite,postgres]
 //
 // The worker runs in this process (the producer has finished before it
 // starts), so the figure is the worker's own path: claim, run, complete.
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '10,100' },
     prefetch: { type: 'string', default: '0' },
+    stores: { type: 'string', default: 'sqlite,postgres' },
     pg: {
       type: 'string',
       default: process.env.DOCKET_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -32,6 +33,7 @@ const JOBS = Number(values.jobs);
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = values.concurrency.split(',').map(Number);
 const PREFETCH = Number(values.prefetch);
+const STORES = values.stores.split(',') as ('sqlite' | 'postgres')[];
 const HUGE = 1_000_000;
 
 interface Config {
@@ -145,7 +147,7 @@ console.log(
   '| store | concurrency | jobs and limits (no limit binding) | jobs/s | of the same jobs without limits |',
 );
 console.log('| --- | ---: | --- | ---: | ---: |');
-for (const kind of ['sqlite', 'postgres'] as const) {
+for (const kind of STORES) {
   for (const concurrency of CONCURRENCY) {
     const rates = new Map<string, number[]>();
     for (let round = 0; round < ROUNDS; round++) {

@@ -293,7 +293,9 @@ export function writeReport(record: RunRecord, out: { markdown: string; chart: s
   );
   md.push(`- busiest processes at the start: ${record.before.busiest.map((b) => `\`${b}\``).join('; ')}`);
   md.push(`- busiest processes at the end: ${record.after.busiest.map((b) => `\`${b}\``).join('; ')}`);
-  md.push(`- Docket at ${m.docketCommit}, imported from \`src/\` through tsx`);
+  md.push(
+    `- Docket at ${m.docketCommit}, imported from its build (\`dist/\`, as the package ships), the peers from node_modules`,
+  );
   md.push('');
   md.push('| component | version |', '| --- | --- |');
   for (const [name, version] of Object.entries(m.versions)) md.push(`| ${name} | ${version} |`);
@@ -323,7 +325,7 @@ export function writeReport(record: RunRecord, out: { markdown: string; chart: s
     `- **enqueue-bulk**: ${num(z.bulkJobs)} jobs in calls of ${num(z.bulkBatch)} (after one untimed warm-up call).`,
     `- **drain**: ${num(z.drainJobs)} no-op jobs are queued by one process (bulk, untimed); then one worker process at concurrency 10 or 100 runs them. ` +
       `The rate is (jobs − 1) ÷ the time from the first handler start to the last, so connection and start-up costs are left out; the completion writes of the last batch (at most one batch) are not waited for. A drain stops at ${z.drainCapSeconds} s (†).`,
-    '- **peak RSS**: `process.resourceUsage().maxRSS` of the worker process at the end of its run. Every process runs `node --import tsx` (the TypeScript loader adds the same few MiB to each).',
+    '- **peak RSS**: `process.resourceUsage().maxRSS` of the worker process at the end of its run. Every process runs `node --import tsx` for the bench’s own TypeScript: the loader’s thread adds the same 34 MiB or so to each (measured: a bare `node` starts at 41 MiB RSS, `node --import tsx` at 75 MiB).',
     '- Raw ceilings have no leases, retries, results or state: they show what each store allows on this box, not a fair competitor.',
     '- pg-boss 12 and graphile-worker 0.18 need Node 22; this project is on Node 20, so the newest versions that run on Node 20 are measured (see versions).',
     "- Where the time goes: `npm --prefix bench run profile` records CPU profiles of Docket's drain worker and prints the top self-time functions (mapped to TypeScript lines); `npm --prefix bench run explain-pg` drains on a database with auto_explain on and prints the slowest statements with their EXPLAIN ANALYZE plans.",

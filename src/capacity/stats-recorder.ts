@@ -20,8 +20,13 @@ export class StatsRecorder {
     private readonly flushMs = 5000,
   ) {}
 
+  /** The bucket used last: jobs come in runs of one queue and minute, so most lookups end here. */
+  private last: StatsBucket | null = null;
+
   private bucket(queue: string, at: number): StatsBucket {
     const start = bucketStart(at);
+    const last = this.last;
+    if (last !== null && last.queue === queue && last.bucket === start) return last;
     const key = `${queue}\u0000${start}`;
     let entry = this.pending.get(key);
     if (!entry) {
@@ -40,6 +45,7 @@ export class StatsRecorder {
       this.pending.set(key, entry);
       this.schedule();
     }
+    this.last = entry;
     return entry;
   }
 
@@ -86,10 +92,13 @@ export class StatsRecorder {
       if (this.pending.size === 0) return;
       const buckets = [...this.pending.values()];
       this.pending = new Map();
+      // The buckets are on their way to the store: new counts go in new ones.
+      this.last = null;
       try {
         await this.store.recordStats({ buckets });
       } catch {
         // Keep them: merged back, the next flush retries.
+        this.last = null;
         for (const lost of buckets) {
           const key = `${lost.queue}\u0000${lost.bucket}`;
           const now = this.pending.get(key);

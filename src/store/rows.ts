@@ -58,7 +58,8 @@ export function rowToJob(row: JobRow): Job {
     timeoutMs: row.timeout_ms === null ? null : Number(row.timeout_ms),
     progress: row.progress === null ? null : parseJson(row.progress),
     result: row.result === null ? null : parseJson(row.result),
-    errors: (parseJson(row.errors) as AttemptError[] | null) ?? [],
+    // Most jobs have no errors yet: '[]' needs no parser.
+    errors: row.errors === '[]' ? [] : ((parseJson(row.errors) as AttemptError[] | null) ?? []),
     workerId: row.worker_id,
     leaseExpiresAt: optionalTime(row.lease_expires_at),
     cancelRequested: row.cancel_requested === true || row.cancel_requested === 1,

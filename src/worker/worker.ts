@@ -8,10 +8,11 @@ import { DocketError } from '../errors.js';
 import type { Job } from '../job.js';
 import { defaultLogger, type Logger } from '../logger.js';
 import type { Isolation } from '../task.js';
-import type { PendingLogLine } from './job-context.js';
+import { JobAbort } from './job-abort.js';
+import type { ContextDeps, PendingLogLine } from './job-context.js';
 import { LoopMonitor } from './loop-monitor.js';
 import { Maintenance, type MaintenanceOptions } from './maintenance.js';
-import { type Outcome, runJob } from './run-job.js';
+import { runJob } from './run-job.js';
 import type { Runner } from './runner.js';
 import { defaultRunners } from './runners/default-runners.js';
 import { InlineRunner } from './runners/inline.js';
@@ -62,7 +63,7 @@ export interface WorkerOptions {
 /** A job this worker is running, with the means to stop it. */
 export interface RunningJob {
   job: Job;
-  controller: AbortController;
+  abort: JobAbort;
   done: Promise<void>;
 }
 
@@ -99,6 +100,8 @@ export class Worker extends EventEmitter {
     complete: Batcher<{ id: string; attempt: number; result: string | null }, boolean>;
     logs: Batcher<PendingLogLine, void>;
   };
+  /** What every job's context shares (one object for the worker, not one per job). */
+  readonly contextDeps: ContextDeps;
   private loop: Promise<void> | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
@@ -142,6 +145,13 @@ export class Worker extends EventEmitter {
         return lines.map(() => undefined);
       }),
     };
+    this.contextDeps = {
+      store,
+      clock: docket.clock,
+      events: docket.events,
+      logs: this.writes.logs,
+      maxPayloadBytes: docket.maxPayloadBytes,
+    };
     const maintenance = options.maintenance ?? true;
     this.maintenance =
       maintenance === false
@@ -172,7 +182,16 @@ export class Worker extends EventEmitter {
 
   /** Runs the claim loop until stop. */
   private async claimLoop(): Promise<void> {
+    let yieldedAt = performance.now();
     while (!this.stopping) {
+      // Let timers and I/O run every few milliseconds. A store that answers
+      // at once (SQLite) and handlers that never wait would otherwise keep
+      // the process in its microtask queue for a whole drain: no lease
+      // renewal, heartbeat or signal handler could run until it was empty.
+      if (performance.now() - yieldedAt > YIELD_EVERY_MS) {
+        await yieldToLoop();
+        yieldedAt = performance.now();
+      }
       this.startHeld();
       // Room for free slots and the prefetch. Outcomes still being written
       // hold no slot, but they bound the claim: a store slow to take them
@@ -231,8 +250,7 @@ export class Worker extends EventEmitter {
   }
 
   private startJob(job: Job): void {
-    const controller = new AbortController();
-    const entry: RunningJob = { job, controller, done: Promise.resolve() };
+    const entry: RunningJob = { job, abort: new JobAbort(), done: Promise.resolve() };
     this.running.set(job.id, entry);
     // A job held by the prefetch starts now, not when it was claimed: its
     // wait and run time (capacity stats) count from here.
@@ -247,25 +265,31 @@ export class Worker extends EventEmitter {
         at: job.startedAt!,
       });
     }
-    const freeSlot = () => {
-      if (this.running.get(job.id) !== entry) return;
-      this.running.delete(job.id);
-      this.finishing.set(job.id, entry);
+    entry.done = this.run(entry);
+  }
+
+  /** Runs a started job to its recorded outcome; its slot frees when the handler ends. */
+  private async run(entry: RunningJob): Promise<void> {
+    const { job } = entry;
+    try {
+      const outcome = await runJob(this, job, entry.abort, () => this.freeSlot(entry));
+      this.emit('job', job, outcome);
+    } catch (error) {
+      this.logger.error({ err: error, job: job.id }, 'recording the outcome of a job failed');
+      this.reportError(error);
+    } finally {
+      this.freeSlot(entry);
+      this.finishing.delete(job.id);
       if (!this.stopping) this.wakeup.wake();
-    };
-    entry.done = runJob(this, job, controller, freeSlot)
-      .then((outcome: Outcome) => {
-        this.emit('job', job, outcome);
-      })
-      .catch((error: unknown) => {
-        this.logger.error({ err: error, job: job.id }, 'recording the outcome of a job failed');
-        this.reportError(error);
-      })
-      .finally(() => {
-        freeSlot();
-        this.finishing.delete(job.id);
-        if (!this.stopping) this.wakeup.wake();
-      });
+    }
+  }
+
+  /** Moves a job from running (holding a slot) to finishing (its outcome on the way), once. */
+  private freeSlot(entry: RunningJob): void {
+    if (this.running.get(entry.job.id) !== entry) return;
+    this.running.delete(entry.job.id);
+    this.finishing.set(entry.job.id, entry);
+    if (!this.stopping) this.wakeup.wake();
   }
 
   /**
@@ -294,8 +318,7 @@ export class Worker extends EventEmitter {
       if (reason === 'cancel') void this.cancelHeld(held);
       return;
     }
-    const entry = this.running.get(id);
-    if (entry && !entry.controller.signal.aborted) entry.controller.abort(abortReason(reason, id));
+    this.running.get(id)?.abort.abort(abortReason(reason, id));
   }
 
   /** Marks a held (not started) job cancelled, fenced like any outcome. */
@@ -452,6 +475,14 @@ export class Worker extends EventEmitter {
   get isStopping(): boolean {
     return this.stopping !== null;
   }
+}
+
+/** How long the claim loop may run without giving timers and I/O a turn. */
+const YIELD_EVERY_MS = 10;
+
+/** Resolves after the event loop has run its timers and I/O once. */
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The AbortSignal reason for each way a run is stopped from outside. */

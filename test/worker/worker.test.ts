@@ -340,6 +340,35 @@ describe('worker', () => {
     for (const job of jobs) await docket.waitFor(job.id);
     assert.deepEqual(order, [5, 3, 1]);
   });
+
+  it('lets timers run during a drain of handlers that never wait (SQLite answers at once)', async () => {
+    const JOBS = 20_000;
+    let ran = 0;
+    let timerRanAt: number | null = null;
+    let drained: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      drained = resolve;
+    });
+    const noop = defineTask({
+      name: 'noop',
+      run() {
+        if (++ran === JOBS) drained();
+      },
+    });
+    const docket = await setup({ tasks: [noop] });
+    for (let n = 0; n < JOBS; n += 1000) {
+      await docket.enqueueMany(Array.from({ length: 1000 }, () => ({ task: noop, input: {} })));
+    }
+    docket.startWorker({ concurrency: 100, prefetch: 500, maintenance: false, loopBlockWarning: false });
+    // A macrotask queued as the drain starts: it must run before the drain
+    // ends, not after (as when the claim loop never leaves the microtask queue).
+    setImmediate(() => {
+      timerRanAt = ran;
+    });
+    await finished;
+    assert.notEqual(timerRanAt, null);
+    assert.ok(timerRanAt! < JOBS, `the timer ran only after all ${JOBS} jobs`);
+  });
 });
 
 describe('maintenance', () => {
