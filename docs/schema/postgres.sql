@@ -73,10 +73,8 @@ CREATE TABLE docket.queue_groups (
   group_key text NOT NULL,
   tokens double precision,
   refilled_at bigint,
-  served_turn bigint NOT NULL DEFAULT 0,
   held_at bigint,
-  CONSTRAINT queue_groups_pkey PRIMARY KEY (queue, group_key),
-  CONSTRAINT queue_groups_served_turn_check CHECK ((served_turn >= 0))
+  CONSTRAINT queue_groups_pkey PRIMARY KEY (queue, group_key)
 );
 CREATE UNIQUE INDEX queue_groups_pkey ON docket.queue_groups USING btree (queue, group_key);
 
@@ -116,8 +114,8 @@ CREATE TABLE docket.queues (
   flow boolean NOT NULL DEFAULT false,
   tokens double precision,
   refilled_at bigint,
-  turn bigint NOT NULL DEFAULT 0,
   held_at bigint,
+  group_cursor text,
   CONSTRAINT queues_backlog_limit_check CHECK (((backlog_limit IS NULL) OR (backlog_limit >= 0))),
   CONSTRAINT queues_concurrency_check CHECK (((concurrency IS NULL) OR (concurrency >= 0))),
   CONSTRAINT queues_group_concurrency_check CHECK (((group_concurrency IS NULL) OR (group_concurrency >= 0))),

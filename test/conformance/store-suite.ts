@@ -759,6 +759,48 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
         );
       });
 
+      test('round-robin goes through the groups in key order from the one served last', async () => {
+        await store.updateQueue({ now: T0, name: 'q', fair: true });
+        await many(3, { group: 'c' });
+        await many(2, { group: 'a' });
+        await many(1);
+        await many(3, { group: 'b' });
+        const next = async () => {
+          const [job] = await claim(1, T0, { queues: ['q'] });
+          return job === undefined ? 'none' : (job.group ?? '');
+        };
+        const order: string[] = [];
+        for (let i = 0; i < 4; i++) order.push(await next());
+        // Jobs without a group come first in the cycle, then the keys in order.
+        assert.deepEqual(order, ['', 'a', 'b', 'c']);
+        // A group that appears behind the cursor waits at most one cycle:
+        // it is served before any group served since comes round again.
+        await many(2, { group: 'ab' });
+        for (let i = 0; i < 4; i++) order.push(await next());
+        assert.deepEqual(order.slice(4), ['a', 'ab', 'b', 'c']);
+        // A claim of many starts after the cursor ('c') too and wraps around;
+        // 'a' is empty, so 'ab', 'b' and 'c' take their last jobs.
+        const batch = await claim(4, T0, { queues: ['q'] });
+        const per = (g: string) => batch.filter((j) => j.group === g).length;
+        assert.deepEqual([per('a'), per('ab'), per('b'), per('c')], [0, 1, 1, 1]);
+        assert.equal(batch.length, 3);
+        assert.equal(await next(), 'none');
+      });
+
+      test('a claim of many starts after the group served last', async () => {
+        await store.updateQueue({ now: T0, name: 'q', fair: true });
+        await many(10, { group: 'a' });
+        await many(10, { group: 'b' });
+        await many(10, { group: 'c' });
+        const groups = async (limit: number) =>
+          (await claim(limit, T0, { queues: ['q'] })).map((j) => j.group).sort();
+        assert.deepEqual(await groups(2), ['a', 'b']);
+        // From 'c', wrapping to 'a' and 'b', then 'c' again: the last job taken moves the cursor.
+        assert.deepEqual(await groups(4), ['a', 'b', 'c', 'c']);
+        assert.deepEqual(await groups(2), ['a', 'b']);
+        assert.deepEqual(await groups(1), ['c']);
+      });
+
       test('one claim of many interleaves groups', async () => {
         await store.updateQueue({ now: T0, name: 'q', fair: true });
         await many(30, { group: 'big' });
@@ -851,6 +893,28 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
         const [next] = await claim(10, T0 + 3000, { queues: ['q'] });
         assert.equal(next!.id, second!.id);
         assert.equal(next!.runAt, T0);
+        assert.equal(next!.readyAt, T0 + 1000);
+      });
+
+      test('time a group is held by its own limit is not waiting time either', async () => {
+        await store.updateQueue({ now: T0, name: 'q', groupConcurrency: 1 });
+        const [first, second] = await many(2, { group: 'a' });
+        await many(2, { group: 'b' });
+        const running = await claim(1, T0, { queues: ['q'] });
+        assert.deepEqual(
+          running.map((j) => j.id),
+          [first!.id],
+        );
+        // The walk serves 'b', then wraps round to 'a' and passes it (held by
+        // its concurrency): that marks the time 'a' was held.
+        const served = await claim(2, T0 + 1000, { queues: ['q'] });
+        assert.deepEqual(
+          served.map((j) => [j.group, j.readyAt]),
+          [['b', T0]],
+        );
+        await complete(running[0]!, T0 + 2000);
+        const [next] = await claim(1, T0 + 3000, { queues: ['q'] });
+        assert.equal(next!.id, second!.id);
         assert.equal(next!.readyAt, T0 + 1000);
       });
 

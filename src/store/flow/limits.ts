@@ -16,7 +16,7 @@ export interface FlowRow {
   flow: unknown;
   tokens: unknown;
   refilled_at: unknown;
-  turn: unknown;
+  group_cursor: unknown;
   held_at: unknown;
 }
 

@@ -9,7 +9,7 @@ export type RunStatement = (name: string, values: Record<string, unknown>) => Pr
 
 /**
  * Claims up to `limit` jobs of the limited queues `names` in one call to
- * the flow_claim function (migration 006): it locks their queue rows (so
+ * the flow_claim function (migration 007): it locks their queue rows (so
  * claims of a limited queue take turns on every host), promotes their due
  * jobs, then plans and writes each queue in turn, all inside the server,
  * with the same plan as src/store/flow/plan.ts.

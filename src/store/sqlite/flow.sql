@@ -16,29 +16,39 @@ WHERE state = 'available' AND queue = :queue
 ORDER BY priority DESC, run_at, id
 LIMIT :limit;
 
--- name: flowGroups
--- Groups with available jobs, found by a loose index scan (one seek per
--- group on docket_jobs_group_claim, however many jobs each holds), with
--- their stored state and active jobs. '' stands for jobs without a group.
-WITH RECURSIVE g(k) AS (
-  SELECT (SELECT min(group_key) FROM docket_jobs
-          WHERE queue = :queue AND state = 'available' AND group_key IS NOT NULL)
-  UNION ALL
-  SELECT (SELECT min(group_key) FROM docket_jobs
-          WHERE queue = :queue AND state = 'available' AND group_key > g.k)
-  FROM g WHERE g.k IS NOT NULL
-),
-waiting(group_key) AS (
-  SELECT k FROM g WHERE k IS NOT NULL
-  UNION ALL
-  SELECT '' WHERE EXISTS (SELECT 1 FROM docket_jobs
-                          WHERE queue = :queue AND state = 'available' AND group_key IS NULL)
-)
-SELECT w.group_key, s.tokens, s.refilled_at, coalesce(s.served_turn, 0) AS served_turn, s.held_at,
+-- name: flowNextGroup
+-- One step of the round-robin walk (plan.ts walkGroups): the first
+-- available job of the first group after :after, in docket_jobs_group_claim's
+-- order (one index seek), with the group's stored state and active jobs.
+SELECT j.id, j.run_at, j.group_key, s.tokens, s.refilled_at, s.held_at,
   (SELECT count(*) FROM docket_jobs a
-   WHERE a.queue = :queue AND a.state = 'active' AND a.group_key = w.group_key) AS active
-FROM waiting w
-LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = w.group_key;
+   WHERE a.queue = :queue AND a.state = 'active' AND a.group_key = j.group_key) AS active
+FROM (SELECT id, run_at, group_key FROM docket_jobs
+      WHERE queue = :queue AND state = 'available' AND group_key > :after
+      ORDER BY queue, group_key, priority DESC, run_at, id
+      LIMIT 1) AS j
+LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = j.group_key;
+
+-- name: flowNextGroupUpTo
+-- The same step once the walk has wrapped round: not past :up_to (the
+-- cursor). Its own statement, so the bound limits the index range: as a
+-- filter, the seek would read every job after the cursor to find none.
+SELECT j.id, j.run_at, j.group_key, s.tokens, s.refilled_at, s.held_at,
+  (SELECT count(*) FROM docket_jobs a
+   WHERE a.queue = :queue AND a.state = 'active' AND a.group_key = j.group_key) AS active
+FROM (SELECT id, run_at, group_key FROM docket_jobs
+      WHERE queue = :queue AND state = 'available' AND group_key > :after AND group_key <= :up_to
+      ORDER BY queue, group_key, priority DESC, run_at, id
+      LIMIT 1) AS j
+LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = j.group_key;
+
+-- name: flowUngroupedHead
+-- The first available job without a group: the '' group, first in the
+-- round-robin's cycle. It has no limits and no stored state.
+SELECT id, run_at, group_key FROM docket_jobs
+WHERE queue = :queue AND state = 'available' AND group_key IS NULL
+ORDER BY queue, group_key, priority DESC, run_at, id
+LIMIT 1;
 
 -- name: flowHeads
 -- The first :limit available jobs of each group in :groups (a JSON array;
@@ -65,18 +75,17 @@ RETURNING *;
 
 -- name: flowSaveQueue
 UPDATE docket_queues
-SET tokens = :tokens, refilled_at = :refilled_at, turn = :turn, held_at = :held_at
+SET tokens = :tokens, refilled_at = :refilled_at, group_cursor = :group_cursor, held_at = :held_at
 WHERE name = :name;
 
 -- name: flowSaveGroups
 -- Every group's state in one statement: :groups is a JSON array of
--- [group, tokens, refilled_at, served_turn, held_at]. (WHERE true keeps
--- SQLite from reading ON CONFLICT as a join constraint.)
-INSERT INTO docket_queue_groups (queue, group_key, tokens, refilled_at, served_turn, held_at)
-SELECT :queue, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(:groups) WHERE true
+-- [group, tokens, refilled_at, held_at]. (WHERE true keeps SQLite from
+-- reading ON CONFLICT as a join constraint.)
+INSERT INTO docket_queue_groups (queue, group_key, tokens, refilled_at, held_at)
+SELECT :queue, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(:groups) WHERE true
 ON CONFLICT (queue, group_key) DO UPDATE SET
-  tokens = excluded.tokens, refilled_at = excluded.refilled_at,
-  served_turn = excluded.served_turn, held_at = excluded.held_at;
+  tokens = excluded.tokens, refilled_at = excluded.refilled_at, held_at = excluded.held_at;
 
 -- name: flowRefresh
 -- Recomputes the `flow` flag after a settings change.

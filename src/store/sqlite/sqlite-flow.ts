@@ -6,7 +6,7 @@ import {
   type FlowCandidate,
   type FlowPlan,
   type FlowRead,
-  type GroupState,
+  type GroupVisit,
   planFlowClaim,
   runPlanSync,
 } from '../flow/plan.js';
@@ -20,6 +20,28 @@ function candidate(row: CandidateRow): FlowCandidate {
   return { id: String(row.id), runAt: row.run_at, group: row.group_key ?? '' };
 }
 
+/** One step of the round-robin walk (see FlowRead `next`): '' first, then the keys after `after`. */
+function nextGroup(stmt: Stmt, queue: string, after: string | null, upTo: string | null): GroupVisit | null {
+  if (after === null) {
+    const row = stmt('flowUngroupedHead').get({ queue }) as CandidateRow | undefined;
+    if (row)
+      return { group: '', active: 0, bucket: { tokens: null, at: null }, heldAt: null, head: candidate(row) };
+  }
+  const r = (
+    upTo === null
+      ? stmt('flowNextGroup').get({ queue, after: after ?? '' })
+      : stmt('flowNextGroupUpTo').get({ queue, after: after ?? '', up_to: upTo })
+  ) as (CandidateRow & Record<string, unknown>) | undefined;
+  if (!r) return null;
+  return {
+    group: String(r.group_key),
+    active: Number(r.active),
+    bucket: { tokens: num(r.tokens), at: num(r.refilled_at) },
+    heldAt: num(r.held_at),
+    head: candidate(r),
+  };
+}
+
 /** Answers a plan's reads for `queue` from the SQLite statements in flow.sql. */
 function reader(stmt: Stmt, queue: string): (request: FlowRead) => FlowAnswer {
   return (request) => {
@@ -28,16 +50,8 @@ function reader(stmt: Stmt, queue: string): (request: FlowRead) => FlowAnswer {
         return (stmt('flowQueueActive').get({ queue }) as { n: number }).n;
       case 'candidates':
         return (stmt('flowCandidates').all({ queue, limit: request.limit }) as CandidateRow[]).map(candidate);
-      case 'groups':
-        return (stmt('flowGroups').all({ queue }) as Record<string, unknown>[]).map(
-          (r): GroupState => ({
-            group: String(r.group_key),
-            active: Number(r.active),
-            bucket: { tokens: num(r.tokens), at: num(r.refilled_at) },
-            servedTurn: Number(r.served_turn),
-            heldAt: num(r.held_at),
-          }),
-        );
+      case 'next':
+        return nextGroup(stmt, queue, request.after, request.upTo);
       case 'heads': {
         const heads = new Map<string, FlowCandidate[]>(request.groups.map((g) => [g, []]));
         const rows = stmt('flowHeads').all({
@@ -55,7 +69,7 @@ function reader(stmt: Stmt, queue: string): (request: FlowRead) => FlowAnswer {
 /**
  * Claims up to `limit` jobs of one limited queue, inside the caller's
  * BEGIN IMMEDIATE transaction: plans against the queue's limits and writes
- * the jobs, the queue's bucket and turn, and the groups' state.
+ * the jobs, the queue's bucket and round-robin cursor, and the groups' state.
  */
 export function claimLimitedSqlite(stmt: Stmt, row: FlowRow, params: ClaimParams, limit: number): JobRow[] {
   const plan: FlowPlan = runPlanSync(
@@ -64,7 +78,7 @@ export function claimLimitedSqlite(stmt: Stmt, row: FlowRow, params: ClaimParams
         name: row.name,
         flow: rowToFlow(row),
         bucket: { tokens: num(row.tokens), at: num(row.refilled_at) },
-        turn: Number(row.turn),
+        cursor: typeof row.group_cursor === 'string' ? row.group_cursor : null,
         heldAt: num(row.held_at),
       },
       limit,
@@ -85,15 +99,13 @@ export function claimLimitedSqlite(stmt: Stmt, row: FlowRow, params: ClaimParams
     name: row.name,
     tokens: plan.queue.tokens,
     refilled_at: plan.queue.refilledAt,
-    turn: plan.queue.turn,
+    group_cursor: plan.queue.cursor,
     held_at: plan.queue.heldAt,
   });
   if (plan.groups.length > 0) {
     stmt('flowSaveGroups').run({
       queue: row.name,
-      groups: JSON.stringify(
-        plan.groups.map((g) => [g.group, g.tokens, g.refilledAt, g.servedTurn, g.heldAt]),
-      ),
+      groups: JSON.stringify(plan.groups.map((g) => [g.group, g.tokens, g.refilledAt, g.heldAt])),
     });
   }
   return claimed;
