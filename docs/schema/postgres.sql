@@ -58,7 +58,6 @@ CREATE UNIQUE INDEX jobs_key ON docket.jobs USING btree (key) WHERE ((key IS NOT
 CREATE INDEX jobs_lease ON docket.jobs USING btree (lease_expires_at) WHERE (state = 'active'::text);
 CREATE UNIQUE INDEX jobs_pkey ON docket.jobs USING btree (id);
 CREATE INDEX jobs_queue_state ON docket.jobs USING btree (queue, state) WHERE (state <> 'available'::text);
-CREATE INDEX jobs_task ON docket.jobs USING btree (task);
 
 CREATE TABLE docket.migrations (
   version integer NOT NULL,

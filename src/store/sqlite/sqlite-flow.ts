@@ -14,6 +14,8 @@ import type { JobRow } from '../rows.js';
 import type { ClaimParams, HoldReason } from '../store.js';
 
 type Stmt = (name: string) => Database.Statement;
+/** Runs a statement that returns whole job rows, the fast way (see rowsReader). */
+type JobRows = (name: string, params: Record<string, unknown>) => JobRow[];
 type CandidateRow = { id: number; run_at: number; group_key: string | null };
 
 function candidate(row: CandidateRow): FlowCandidate {
@@ -71,7 +73,13 @@ function reader(stmt: Stmt, queue: string): (request: FlowRead) => FlowAnswer {
  * BEGIN IMMEDIATE transaction: plans against the queue's limits and writes
  * the jobs, the queue's bucket and round-robin cursor, and the groups' state.
  */
-export function claimLimitedSqlite(stmt: Stmt, row: FlowRow, params: ClaimParams, limit: number): JobRow[] {
+export function claimLimitedSqlite(
+  stmt: Stmt,
+  jobRows: JobRows,
+  row: FlowRow,
+  params: ClaimParams,
+  limit: number,
+): JobRow[] {
   const plan: FlowPlan = runPlanSync(
     planFlowClaim(
       {
@@ -89,12 +97,12 @@ export function claimLimitedSqlite(stmt: Stmt, row: FlowRow, params: ClaimParams
   const claimed =
     plan.jobs.length === 0
       ? []
-      : (stmt('flowClaimJobs').all({
+      : jobRows('flowClaimJobs', {
           jobs: JSON.stringify(plan.jobs.map((j) => [Number(j.id), j.readyAt])),
           now: params.now,
           worker_id: params.workerId,
           lease_expires_at: params.now + params.leaseMs,
-        }) as JobRow[]);
+        });
   stmt('flowSaveQueue').run({
     name: row.name,
     tokens: plan.queue.tokens,

@@ -269,7 +269,15 @@ export class SqliteStore implements Store {
       const start = limited.length > 0 ? this.flowTurn++ % limited.length : 0;
       for (let i = 0; i < limited.length && claimed.length < params.limit; i++) {
         const row = limited[(start + i) % limited.length]!;
-        claimed.push(...claimLimitedSqlite((n) => this.stmt(n), row, params, params.limit - claimed.length));
+        claimed.push(
+          ...claimLimitedSqlite(
+            (n) => this.stmt(n),
+            (n, values) => this.jobRows(n, values),
+            row,
+            params,
+            params.limit - claimed.length,
+          ),
+        );
       }
       const rest = params.limit - claimed.length;
       if (rest <= 0) return claimed;
