@@ -282,7 +282,11 @@ export function writeReport(record: RunRecord, out: { markdown: string; chart: s
     md.push(
       `| ${t.goal} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**not met**'} |`,
     );
-  md.push('');
+  md.push(
+    '',
+    'Why the targets not met are not — what the profiles and measurements show, what the limit is, and how close Docket comes — with the commands behind each figure: [docs/performance.md](docs/performance.md).',
+    '',
+  );
 
   md.push('## Machine and load', '');
   const m = record.machine;
