@@ -17,7 +17,7 @@ ORDER BY priority DESC, run_at, id
 LIMIT :limit;
 
 -- name: flowNextGroup
--- One step of the round-robin walk (plan.ts walkGroups): the first
+-- One step of the round-robin walk (round-robin.ts walkGroups): the first
 -- available job of the first group after :after, in docket_jobs_group_claim's
 -- order (one index seek), with the group's stored state and active jobs.
 SELECT j.id, j.run_at, j.group_key, s.tokens, s.refilled_at, s.held_at,
