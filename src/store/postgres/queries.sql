@@ -260,11 +260,16 @@ ORDER BY id DESC
 LIMIT :limit;
 
 -- name: countJobs
--- Available jobs are counted through jobs_claim, the rest through
--- jobs_queue_state (which leaves available jobs out; see migration 005).
+-- Available jobs are counted through jobs_claim, active ones through
+-- jobs_lease, the rest through jobs_queue_state (which leaves both out; see
+-- migrations 005 and 009).
 SELECT queue, state, count(*)::int AS n FROM {schema}.jobs
-WHERE state <> 'available' AND (:queue::text IS NULL OR queue = :queue::text)
+WHERE state NOT IN ('available', 'active') AND (:queue::text IS NULL OR queue = :queue::text)
 GROUP BY queue, state
+UNION ALL
+SELECT queue, 'active' AS state, count(*)::int AS n FROM {schema}.jobs
+WHERE state = 'active' AND (:queue::text IS NULL OR queue = :queue::text)
+GROUP BY queue
 UNION ALL
 SELECT queue, 'available' AS state, count(*)::int AS n FROM {schema}.jobs
 WHERE state = 'available' AND (:queue::text IS NULL OR queue = :queue::text)

@@ -172,11 +172,16 @@ ORDER BY id DESC
 LIMIT :limit;
 
 -- name: countJobs
--- Two index-only scans: available jobs through docket_jobs_claim, the rest
--- through docket_jobs_queue_state (which leaves available jobs out).
+-- Three index-only scans: available jobs through docket_jobs_claim, active
+-- ones through docket_jobs_lease, the rest through docket_jobs_queue_state
+-- (which leaves both out; migrations 005 and 008).
 SELECT queue, state, count(*) AS n FROM docket_jobs
-WHERE state <> 'available' AND (:queue IS NULL OR queue = :queue)
+WHERE state NOT IN ('available', 'active') AND (:queue IS NULL OR queue = :queue)
 GROUP BY queue, state
+UNION ALL
+SELECT queue, 'active' AS state, count(*) AS n FROM docket_jobs
+WHERE state = 'active' AND (:queue IS NULL OR queue = :queue)
+GROUP BY queue
 UNION ALL
 SELECT queue, 'available' AS state, count(*) AS n FROM docket_jobs
 WHERE state = 'available' AND (:queue IS NULL OR queue = :queue)
