@@ -60,6 +60,16 @@ ORDER BY json_each.key
 ON CONFLICT DO NOTHING
 RETURNING id, key;
 
+-- name: insertJob
+-- One job, its values bound: a single enqueue (insertJobs' JSON array costs
+-- more to build and unpack than the row). Same columns and conflict rule.
+INSERT INTO docket_jobs
+  (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
+VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :trace_context,
+        :group_key, :now)
+ON CONFLICT DO NOTHING
+RETURNING id, key;
+
 -- name: unfinishedByKey
 SELECT * FROM docket_jobs
 WHERE key = :key AND state IN ('scheduled', 'available', 'active');

@@ -188,29 +188,60 @@ export class SqliteStore implements Store {
    * from what was inserted rather than read back (a row object per job cost
    * more than the insert); a job whose key was taken is read from the store.
    */
+  /** A batch in one statement: the jobs as one JSON array that SQLite unpacks (insertJobs). */
+  private insertMany(
+    jobs: NewJob[],
+    state: (job: NewJob) => JobState,
+    now: number,
+  ): { id: number; key: string | null }[] {
+    return this.stmt('insertJobs').all({
+      now,
+      jobs: JSON.stringify(
+        jobs.map((j) => [
+          j.task,
+          j.queue,
+          state(j),
+          j.input,
+          j.priority,
+          j.runAt,
+          j.maxAttempts,
+          j.key,
+          j.timeoutMs,
+          j.traceContext ?? null,
+          j.group ?? null,
+        ]),
+      ),
+    }) as { id: number; key: string | null }[];
+  }
+
+  /**
+   * One job with its values bound (insertJob): a single enqueue, the common
+   * case, skips building and unpacking the JSON array, about a fifth of the
+   * statement's time.
+   */
+  private insertOne(job: NewJob, state: JobState, now: number): { id: number; key: string | null }[] {
+    return this.stmt('insertJob').all({
+      now,
+      task: job.task,
+      queue: job.queue,
+      state,
+      input: job.input,
+      priority: job.priority,
+      run_at: job.runAt,
+      max_attempts: job.maxAttempts,
+      key: job.key,
+      timeout_ms: job.timeoutMs,
+      trace_context: job.traceContext ?? null,
+      group_key: job.group ?? null,
+    }) as { id: number; key: string | null }[];
+  }
+
   private insertJobs(params: EnqueueParams): EnqueueOutcome[] {
     this.checkBacklog(params);
     const { now, jobs } = params;
     const state = (job: NewJob): JobState => (job.runAt <= now ? 'available' : 'scheduled');
     const inserted = (
-      this.stmt('insertJobs').all({
-        now,
-        jobs: JSON.stringify(
-          jobs.map((j) => [
-            j.task,
-            j.queue,
-            state(j),
-            j.input,
-            j.priority,
-            j.runAt,
-            j.maxAttempts,
-            j.key,
-            j.timeoutMs,
-            j.traceContext ?? null,
-            j.group ?? null,
-          ]),
-        ),
-      }) as { id: number; key: string | null }[]
+      jobs.length === 1 ? this.insertOne(jobs[0]!, state(jobs[0]!), now) : this.insertMany(jobs, state, now)
     ).sort((a, b) => a.id - b.id);
     // Ids rise in input order; a job with a key that is not next in line was skipped.
     let next = 0;
