@@ -228,6 +228,34 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
         );
       });
 
+      test('a claim of several queues, or of all, takes their first jobs overall in claim order', async () => {
+        // One queue ahead of the others, so a merge must read it past its first page.
+        const specs = [
+          ...Array.from({ length: 50 }, (_, i) => ({ queue: 'a', priority: 5, runAt: T0 - 100 + i })),
+          ...Array.from({ length: 20 }, (_, i) => ({
+            queue: 'b',
+            priority: i % 2 === 0 ? 5 : 0,
+            runAt: T0 - 90 + i,
+          })),
+          ...Array.from({ length: 20 }, (_, i) => ({ queue: 'c', priority: 0, runAt: T0 - 95 + i })),
+        ];
+        const jobs = await enqueue(...specs);
+        const order = jobs
+          .map((job, i) => ({ id: job!.id, ...specs[i]! }))
+          .sort((x, y) => y.priority - x.priority || x.runAt - y.runAt || Number(x.id) - Number(y.id))
+          .map((j) => j.id);
+        const named = await claim(40, T0, { queues: ['a', 'b', 'c'] });
+        assert.deepEqual(
+          named.map((j) => j.id),
+          order.slice(0, 40),
+        );
+        const all = await claim(40, T0);
+        assert.deepEqual(
+          all.map((j) => j.id),
+          order.slice(40, 80),
+        );
+      });
+
       test('a paused queue is not claimed until resumed', async () => {
         await enqueue({ queue: 'p' }, { queue: 'q' });
         const settings = await store.updateQueue({ now: T0, name: 'p', paused: true });

@@ -13,36 +13,29 @@ ORDER BY priority DESC, run_at, id
 LIMIT :limit;
 
 -- name: claimDirect
--- Picks and leases in one statement: from one queue (:queue), or from every
--- queue but paused and limited ones (:queue null). Each branch walks its own
--- claim index; the one whose constant test fails returns at once.
+-- Picks and leases in one statement, from one queue: walks docket_jobs_claim
+-- in claim order and stops at LIMIT.
 UPDATE docket_jobs
 SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
     lease_expires_at = :lease_expires_at, started_at = :now
 WHERE id IN (
-  SELECT id FROM (
-    SELECT id FROM docket_jobs
-    WHERE :queue IS NOT NULL AND state = 'available' AND queue = :queue
-    ORDER BY priority DESC, run_at, id
-    LIMIT :limit
-  )
-  UNION ALL
-  SELECT id FROM (
-    SELECT id FROM docket_jobs
-    WHERE :queue IS NULL AND state = 'available'
-      AND queue NOT IN (SELECT name FROM docket_queues WHERE paused = 1 OR flow = 1)
-    ORDER BY priority DESC, run_at, id
-    LIMIT :limit
-  )
+  SELECT id FROM docket_jobs
+  WHERE state = 'available' AND queue = :queue
+  ORDER BY priority DESC, run_at, id
+  LIMIT :limit
 )
 RETURNING *;
 
--- name: claimIds
-UPDATE docket_jobs
-SET state = 'active', attempt = attempt + 1, worker_id = :worker_id,
-    lease_expires_at = :lease_expires_at, started_at = :now
-WHERE id IN (SELECT value FROM json_each(:ids)) AND state = 'available'
-RETURNING *;
+-- name: availableQueues
+-- The queues with a job waiting, for a claim of every queue: one seek on
+-- docket_jobs_claim per queue (a loose index scan), in name order.
+WITH RECURSIVE waiting(name) AS (
+  SELECT (SELECT min(queue) FROM docket_jobs WHERE state = 'available')
+  UNION ALL
+  SELECT (SELECT min(queue) FROM docket_jobs WHERE state = 'available' AND queue > waiting.name)
+  FROM waiting WHERE waiting.name IS NOT NULL
+)
+SELECT name FROM waiting WHERE name IS NOT NULL;
 
 -- name: insertJobs
 -- A whole batch in one statement (3× the rate of a statement per job): :jobs

@@ -53,6 +53,7 @@ import type {
   UpsertScheduleParams,
   WorkerRecord,
 } from '../store.js';
+import { type Candidate, mergeQueues } from './claim-merge.js';
 import { type RowsReader, rowsReader } from './raw-rows.js';
 import { claimLimitedSqlite, holdReasonsSqlite, queueHoldsSqlite } from './sqlite-flow.js';
 import { watchWal } from './wal-watch.js';
@@ -86,12 +87,6 @@ const SQL = new Map([
 const MIGRATIONS = loadMigrations(resolve(here, 'migrations'));
 
 type Row = Record<string, unknown>;
-type Candidate = { id: number; priority: number; run_at: number };
-
-function compareCandidates(a: Candidate, b: Candidate): number {
-  return b.priority - a.priority || a.run_at - b.run_at || a.id - b.id;
-}
-
 /** The embedded default store: one SQLite file, any number of processes on one host. */
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = {
@@ -318,27 +313,28 @@ export class SqliteStore implements Store {
         lease_expires_at: params.now + params.leaseMs,
         limit: rest,
       };
-      // Every queue, or one: pick and lease in one statement.
-      if (params.queues.length === 0) {
-        return claimed.concat(this.jobRows('claimDirect', { ...lease, queue: null }));
-      }
-      if (wanted.size === 1) {
-        const [queue] = wanted;
-        if (held.some((r) => r.name === queue)) return claimed;
-        return claimed.concat(this.jobRows('claimDirect', { ...lease, queue }));
-      }
-      // Several queues: the top `rest` of each, merged; the overall first `rest` are among them.
+      // The queues to claim from: those named, or every queue with a job waiting.
       const skip = new Set(held.map((r) => r.name));
-      let candidates: Candidate[] = [];
-      for (const queue of wanted) {
-        if (skip.has(queue)) continue;
-        candidates.push(...(this.stmt('claimCandidatesInQueue').all({ queue, limit: rest }) as Candidate[]));
+      const queues = (
+        params.queues.length > 0
+          ? [...wanted]
+          : (this.stmt('availableQueues').all({}) as { name: string }[]).map((r) => r.name)
+      ).filter((queue) => !skip.has(queue));
+      if (queues.length === 0) return claimed;
+      // One queue: pick and lease in one statement.
+      if (queues.length === 1) {
+        return claimed.concat(this.jobRows('claimDirect', { ...lease, queue: queues[0] }));
       }
-      if (candidates.length > rest) candidates = candidates.sort(compareCandidates).slice(0, rest);
-      if (candidates.length === 0) return claimed;
-      const { limit: _, ...leased } = lease;
-      const more = this.jobRows('claimIds', { ...leased, ids: JSON.stringify(candidates.map((c) => c.id)) });
-      return claimed.concat(more);
+      // Several queues: their claim orders merged, then each queue's share leased from its front.
+      const candidates = this.stmt('claimCandidatesInQueue').raw(true);
+      const shares = mergeQueues(
+        queues,
+        rest,
+        (queue, n) => candidates.all({ queue, limit: n }) as Candidate[],
+      );
+      for (const [queue, n] of shares)
+        claimed.push(...this.jobRows('claimDirect', { ...lease, queue, limit: n }));
+      return claimed;
     });
     return rows.map(rowToJob).sort(compareClaimOrder);
   }
