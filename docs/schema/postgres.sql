@@ -52,10 +52,9 @@ CREATE INDEX jobs_claim ON docket.jobs USING btree (queue, priority DESC, run_at
 CREATE INDEX jobs_claim_any ON docket.jobs USING btree (priority DESC, run_at, id) WHERE (state = 'available'::text);
 CREATE INDEX jobs_due ON docket.jobs USING btree (run_at) WHERE (state = 'scheduled'::text);
 CREATE INDEX jobs_finished ON docket.jobs USING btree (finished_at) WHERE (state = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text]));
-CREATE INDEX jobs_group_active ON docket.jobs USING btree (queue, group_key) WHERE ((state = 'active'::text) AND (group_key IS NOT NULL));
 CREATE INDEX jobs_group_claim ON docket.jobs USING btree (queue, group_key, priority DESC, run_at, id) WHERE (state = 'available'::text);
 CREATE UNIQUE INDEX jobs_key ON docket.jobs USING btree (key) WHERE ((key IS NOT NULL) AND (state = ANY (ARRAY['scheduled'::text, 'available'::text, 'active'::text])));
-CREATE INDEX jobs_lease ON docket.jobs USING btree (queue, lease_expires_at) WHERE (state = 'active'::text);
+CREATE INDEX jobs_lease ON docket.jobs USING btree (queue, group_key, lease_expires_at) WHERE (state = 'active'::text);
 CREATE UNIQUE INDEX jobs_pkey ON docket.jobs USING btree (id);
 CREATE INDEX jobs_queue_state ON docket.jobs USING btree (queue, state) WHERE (state <> ALL (ARRAY['available'::text, 'active'::text]));
 
