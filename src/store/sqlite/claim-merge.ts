@@ -14,9 +14,9 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
  * front, so leasing each queue's first `count` jobs leases exactly those.
  * Each queue is read a page at a time, a page twice the last when the merge
  * used it up: a claim reads little more than `limit` jobs when its queues
- * share it evenly, and at most about three times `limit` when one queue
- * takes it all, not `limit` from every queue. Runs inside the claim's transaction, so a queue read again returns
- * the same jobs first.
+ * share it evenly, and about three times `limit` at most when one queue
+ * takes it all, not `limit` from every queue. Runs inside the claim's
+ * transaction, so a queue read again returns the same jobs first.
  */
 export function mergeQueues(
   queues: string[],

@@ -275,11 +275,12 @@ export class SqliteStore implements Store {
    * Picks the first `limit` jobs in claim order, then leases them, in one
    * transaction. Each candidate query walks an index in claim order and
    * stops at LIMIT, so a claim costs the same with 10 or 10 million jobs
-   * waiting. With several queues, the top `limit` of each queue are merged:
-   * the overall first `limit` are among them. Limited queues (flow control)
-   * are claimed first, each by its plan, inside the same transaction, so
-   * their limits hold across every process; their own limits keep them from
-   * starving the unlimited queues.
+   * waiting. A claim of every queue claims the queues with a job waiting.
+   * With several queues, their claim orders are merged a page at a time
+   * (claim-merge.ts) and each queue's share is leased from its front.
+   * Limited queues (flow control) are claimed first, each by its plan,
+   * inside the same transaction, so their limits hold across every process;
+   * their own limits keep them from starving the unlimited queues.
    */
   async claim(params: ClaimParams): Promise<Job[]> {
     if (params.limit <= 0) return [];
