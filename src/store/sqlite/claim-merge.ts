@@ -2,7 +2,7 @@
 export type Candidate = [id: number, priority: number, runAt: number];
 
 /** Claim order: higher priority first, then the earlier run time, then the older job. */
-export function compareCandidates(a: Candidate, b: Candidate): number {
+function compareCandidates(a: Candidate, b: Candidate): number {
   return b[1] - a[1] || a[2] - b[2] || a[0] - b[0];
 }
 

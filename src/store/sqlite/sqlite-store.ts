@@ -177,12 +177,6 @@ export class SqliteStore implements Store {
     return outcomes;
   }
 
-  /**
-   * Inserts jobs inside the caller's transaction (enqueue, fireTick): the
-   * backlog check, then one statement for the batch. The new jobs are built
-   * from what was inserted rather than read back (a row object per job cost
-   * more than the insert); a job whose key was taken is read from the store.
-   */
   /** A batch in one statement: the jobs as one JSON array that SQLite unpacks (insertJobs). */
   private insertMany(
     jobs: NewJob[],
@@ -231,6 +225,12 @@ export class SqliteStore implements Store {
     }) as { id: number; key: string | null }[];
   }
 
+  /**
+   * Inserts jobs inside the caller's transaction (enqueue, fireTick): the
+   * backlog check, then one statement for the batch. The new jobs are built
+   * from what was inserted rather than read back (a row object per job cost
+   * more than the insert); a job whose key was taken is read from the store.
+   */
   private insertJobs(params: EnqueueParams): EnqueueOutcome[] {
     this.checkBacklog(params);
     const { now, jobs } = params;
