@@ -24,7 +24,8 @@ export interface JobRow {
   started_at: number | string | Date | null;
   finished_at: number | string | Date | null;
   trace_context?: unknown;
-  group_key?: string | null;
+  /** Text, or (SQLite) the BLOB x'00' for a job without a group in a queue that walks groups. */
+  group_key?: string | Uint8Array | null;
   ready_at?: number | string | null;
 }
 
@@ -40,6 +41,15 @@ function optionalTime(value: number | string | Date | null): number | null {
 /** JSON columns: text in SQLite, already parsed when a driver decodes json/jsonb. */
 export function parseJson(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+/**
+ * A stored group key as the job's group: text is the group; anything else is
+ * no group (SQLite marks a job without a group in a queue that walks groups
+ * with the BLOB x'00', its migration 010).
+ */
+export function groupOf(key: unknown): string | null {
+  return typeof key === 'string' ? key : null;
 }
 
 /** Maps a stored row to the public Job shape; shared by every store. */
@@ -66,7 +76,7 @@ export function rowToJob(row: JobRow): Job {
     createdAt: time(row.created_at),
     startedAt: optionalTime(row.started_at),
     finishedAt: optionalTime(row.finished_at),
-    group: row.group_key ?? null,
+    group: groupOf(row.group_key),
     readyAt: row.ready_at === null || row.ready_at === undefined ? null : time(row.ready_at),
     traceContext: (row.trace_context ? parseJson(row.trace_context) : null) as Record<string, string> | null,
   };

@@ -758,6 +758,48 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
         );
       });
 
+      test('jobs without a group are claimed when their queue begins to walk groups, and after a retry', async () => {
+        // Jobs without a group stored before the queue had group limits, one
+        // of them already failed; the walk must still find them all.
+        const [failing] = await many(1);
+        const [running] = await claim(1, T0, { queues: ['q'] });
+        assert.equal(running!.id, failing!.id);
+        await store.fail({
+          now: T0,
+          jobs: [{ id: running!.id, attempt: 1, error: attemptError(1), retryAt: null }],
+        });
+        const waiting = await many(3);
+        await many(2, { group: 'a' });
+        await store.updateQueue({ now: T0, name: 'q', groupConcurrency: 1 });
+        const first = await claim(10, T0, { queues: ['q'] });
+        assert.deepEqual(
+          first.map((j) => j.group).sort(),
+          ['a', null, null, null].sort(),
+          'the jobs without a group and one of group a',
+        );
+        assert.deepEqual(
+          first
+            .filter((j) => j.group === null)
+            .map((j) => j.id)
+            .sort(),
+          waiting.map((j) => j.id).sort(),
+        );
+        assert.equal((await store.getJob({ id: waiting[0]!.id }))!.group, null);
+        assert.notEqual(await store.retry({ now: T0 + 1, id: failing!.id }), null);
+        const again = await claim(10, T0 + 1, { queues: ['q'], workerId: 'w2' });
+        assert.deepEqual(
+          again.map((j) => [j.id, j.group]),
+          [[failing!.id, null]],
+          'the retried job without a group (group a is still at its limit)',
+        );
+        // Jobs without a group have no group limits to wait for.
+        await many(1);
+        const [late] = await many(1);
+        await claim(1, T0 + 1, { queues: ['q'], workerId: 'w3' });
+        const reasons = await store.holdReasons({ now: T0 + 1, ids: [late!.id] });
+        assert.deepEqual(reasons[late!.id], []);
+      });
+
       test('group rate limit per group', async () => {
         await store.updateQueue({
           now: T0,

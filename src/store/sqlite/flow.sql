@@ -20,11 +20,12 @@ LIMIT :limit;
 -- One step of the round-robin walk (round-robin.ts walkGroups): the first
 -- available job of the first group after :after, in docket_jobs_group_claim's
 -- order (one index seek), with the group's stored state and active jobs.
+-- (Text keys only: below x'00', the jobs without a group; see flowUngroupedHead.)
 SELECT j.id, j.run_at, j.group_key, s.tokens, s.refilled_at, s.held_at,
   (SELECT count(*) FROM docket_jobs a
    WHERE a.queue = :queue AND a.state = 'active' AND a.group_key = j.group_key) AS active
 FROM (SELECT id, run_at, group_key FROM docket_jobs
-      WHERE queue = :queue AND state = 'available' AND group_key > :after
+      WHERE queue = :queue AND state = 'available' AND group_key > :after AND group_key < x'00'
       ORDER BY queue, group_key, priority DESC, run_at, id
       LIMIT 1) AS j
 LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = j.group_key;
@@ -44,21 +45,23 @@ LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = j.group_ke
 
 -- name: flowUngroupedHead
 -- The first available job without a group: the '' group, first in the
--- round-robin's cycle. It has no limits and no stored state.
+-- round-robin's cycle. It has no limits and no stored state. In a queue that
+-- walks groups such jobs are stored with the group key x'00' (migration 010).
 SELECT id, run_at, group_key FROM docket_jobs
-WHERE queue = :queue AND state = 'available' AND group_key IS NULL
+WHERE queue = :queue AND state = 'available' AND group_key = x'00'
 ORDER BY queue, group_key, priority DESC, run_at, id
 LIMIT 1;
 
 -- name: flowHeads
 -- The first :limit available jobs of each group in :groups (a JSON array;
--- '' is the jobs without a group), in claim order within each group: one
--- statement, one index seek per group (IS matches NULL and uses the index).
+-- '' is the jobs without a group, stored as x'00' in a queue that walks
+-- groups), in claim order within each group: one statement, one index seek
+-- per group.
 SELECT j.id, j.run_at, j.group_key, g.key AS pos
 FROM json_each(:groups) AS g
 JOIN docket_jobs j ON j.id IN (
   SELECT id FROM docket_jobs
-  WHERE state = 'available' AND queue = :queue AND group_key IS nullif(g.value, '')
+  WHERE state = 'available' AND queue = :queue AND group_key = coalesce(nullif(g.value, ''), x'00')
   ORDER BY priority DESC, run_at, id
   LIMIT :limit
 )
@@ -94,6 +97,15 @@ SET flow = (concurrency IS NOT NULL OR rate_limit IS NOT NULL OR group_concurren
             OR group_rate_limit IS NOT NULL OR fair = 1)
 WHERE name = :name
 RETURNING *;
+
+-- name: flowUngroupedToMarker
+-- After a settings change: in a queue that walks groups, the unfinished jobs
+-- without a group get the group key x'00' so the walk finds them (migration
+-- 010).
+UPDATE docket_jobs SET group_key = x'00'
+WHERE queue = :name AND group_key IS NULL AND state IN ('scheduled', 'available', 'active')
+  AND EXISTS (SELECT 1 FROM docket_queues q WHERE q.name = :name
+              AND (q.group_concurrency IS NOT NULL OR q.group_rate_limit IS NOT NULL OR q.fair = 1));
 
 -- name: flowQueue
 SELECT * FROM docket_queues WHERE name = :name;

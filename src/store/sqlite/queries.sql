@@ -43,11 +43,14 @@ SELECT name FROM waiting WHERE name IS NOT NULL;
 -- max_attempts, key, timeout_ms, trace_context, group_key], inserted in
 -- order, so ids rise with it. A job whose key an unfinished job holds is
 -- skipped (ON CONFLICT DO NOTHING); `key` comes back to tell which were.
+-- A job without a group gets the group key x'00' when its queue walks
+-- groups (migration 010), so docket_jobs_group_claim has it for the walk.
 -- (WHERE true keeps SQLite from reading ON CONFLICT as a join constraint.)
 INSERT INTO docket_jobs
   (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-       value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, :now
+       value ->> 6, value ->> 7, value ->> 8, value ->> 9,
+       coalesce(value ->> 10, (SELECT x'00' FROM docket_queues q WHERE q.name = value ->> 1 AND (q.group_concurrency IS NOT NULL OR q.group_rate_limit IS NOT NULL OR q.fair = 1))), :now
 FROM json_each(:jobs) WHERE true
 ORDER BY json_each.key
 ON CONFLICT DO NOTHING
@@ -59,7 +62,7 @@ RETURNING id, key;
 INSERT INTO docket_jobs
   (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
 VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :trace_context,
-        :group_key, :now)
+        coalesce(:group_key, (SELECT x'00' FROM docket_queues q WHERE q.name = :queue AND (q.group_concurrency IS NOT NULL OR q.group_rate_limit IS NOT NULL OR q.fair = 1))), :now)
 ON CONFLICT DO NOTHING
 RETURNING id, key;
 
@@ -134,9 +137,12 @@ UPDATE docket_jobs SET state = 'cancelled', finished_at = :now
 WHERE id = :id AND state IN ('scheduled', 'available');
 
 -- name: retry
+-- A job without a group that finished before its queue began to walk groups
+-- gets x'00' now, as an enqueue would give it (migration 010).
 UPDATE docket_jobs
 SET state = 'available', run_at = :now, finished_at = NULL, result = NULL, cancel_requested = 0,
-    max_attempts = max(max_attempts, attempt + 1)
+    max_attempts = max(max_attempts, attempt + 1),
+    group_key = coalesce(group_key, (SELECT x'00' FROM docket_queues q WHERE q.name = docket_jobs.queue AND (q.group_concurrency IS NOT NULL OR q.group_rate_limit IS NOT NULL OR q.fair = 1)))
 WHERE id = :id AND state IN ('failed', 'cancelled');
 
 -- name: deleteJob

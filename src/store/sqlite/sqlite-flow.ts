@@ -10,16 +10,17 @@ import {
   planFlowClaim,
   runPlanSync,
 } from '../flow/plan.js';
-import type { JobRow } from '../rows.js';
+import { groupOf, type JobRow } from '../rows.js';
 import type { ClaimParams, HoldReason } from '../store.js';
 
 type Stmt = (name: string) => Database.Statement;
 /** Runs a statement that returns whole job rows, the fast way (see rowsReader). */
 type JobRows = (name: string, params: Record<string, unknown>) => JobRow[];
-type CandidateRow = { id: number; run_at: number; group_key: string | null };
+type CandidateRow = { id: number; run_at: number; group_key: string | Uint8Array | null };
 
+/** A job of the walk; '' is the group of jobs without one (stored as x'00', migration 010). */
 function candidate(row: CandidateRow): FlowCandidate {
-  return { id: String(row.id), runAt: row.run_at, group: row.group_key ?? '' };
+  return { id: String(row.id), runAt: row.run_at, group: groupOf(row.group_key) ?? '' };
 }
 
 /** One step of the round-robin walk (see FlowRead `next`): '' first, then the keys after `after`. */
@@ -61,7 +62,7 @@ function reader(stmt: Stmt, queue: string): (request: FlowRead) => FlowAnswer {
           groups: JSON.stringify(request.groups),
           limit: request.limit,
         }) as CandidateRow[];
-        for (const row of rows) heads.get(row.group_key ?? '')!.push(candidate(row));
+        for (const row of rows) heads.get(groupOf(row.group_key) ?? '')!.push(candidate(row));
         return heads;
       }
     }
@@ -139,7 +140,7 @@ export function holdReasonsSqlite(stmt: Stmt, ids: string[], now: number): Recor
   }) as {
     id: number;
     queue: string;
-    group_key: string | null;
+    group_key: string | Uint8Array | null;
     state: string;
   }[];
   const queues = new Map<string, { row: FlowRow | undefined; holds: HoldReason[] }>();
@@ -157,17 +158,15 @@ export function holdReasonsSqlite(stmt: Stmt, ids: string[], now: number): Recor
       queues.set(job.queue, q);
     }
     const reasons = [...q.holds];
-    if (q.row && job.group_key !== null) {
-      const key = `${job.queue}\u0000${job.group_key}`;
+    const group = groupOf(job.group_key);
+    if (q.row && group !== null) {
+      const key = `${job.queue}\u0000${group}`;
       let g = groups.get(key);
       if (!g) {
-        const s = stmt('flowGroupState').get({ queue: job.queue, group: job.group_key }) as Record<
-          string,
-          unknown
-        >;
+        const s = stmt('flowGroupState').get({ queue: job.queue, group }) as Record<string, unknown>;
         g = groupHolds(
           job.queue,
-          job.group_key,
+          group,
           rowToFlow(q.row),
           Number(s.active),
           { tokens: num(s.tokens), at: num(s.refilled_at) },

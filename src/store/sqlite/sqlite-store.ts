@@ -582,7 +582,9 @@ export class SqliteStore implements Store {
         set_backlog: params.backlogLimit === undefined ? 0 : 1,
         now: params.now,
       });
-      return this.stmt('flowRefresh').get({ name: params.name }) as FlowRow & Row;
+      const refreshed = this.stmt('flowRefresh').get({ name: params.name }) as FlowRow & Row;
+      this.stmt('flowUngroupedToMarker').run({ name: params.name });
+      return refreshed;
     });
     // A resumed or loosened queue may have jobs to start now.
     this.notifier.jobsAvailable(params.name);
