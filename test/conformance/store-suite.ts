@@ -800,6 +800,90 @@ export function runStoreSuite(options: StoreSuiteOptions): void {
         assert.deepEqual(reasons[late!.id], []);
       });
 
+      test('group limits hold through claims of every size at every pace (seeded random walk)', async () => {
+        // Claims small enough after quiet spells take the fast path (no group
+        // counts or buckets read or written); larger or quicker ones read
+        // buckets some of those claims left unwritten. No group may pass its
+        // concurrency or its token bucket either way, and every job runs.
+        const period = 1000;
+        await store.updateQueue({
+          now: T0,
+          name: 'q',
+          groupConcurrency: 4,
+          groupRate: { limit: 3, periodMs: period, burst: 3 },
+        });
+        const groups = ['a', 'b', 'c', 'd'];
+        for (const group of groups) await many(12, { group });
+        await many(4);
+        let seed = 42;
+        const random = () => {
+          seed = (seed * 1103515245 + 12345) % 2147483648;
+          return seed / 2147483648;
+        };
+        const active = new Map<string, { id: string; attempt: number; group: string | null }>();
+        const starts = new Map<string, number[]>(groups.map((g) => [g, []]));
+        let now = T0;
+        let done = 0;
+        for (let step = 0; done < 52 && step < 2000; step++) {
+          now += Math.floor(random() * (step < 300 ? 700 : 3000));
+          const finished = [...active.values()].filter(() => random() < 0.6);
+          for (const job of finished) {
+            assert.deepEqual(await complete(job, now), [true]);
+            active.delete(job.id);
+            done++;
+          }
+          const jobs = await claim(1 + Math.floor(random() * 6), now, { queues: ['q'] });
+          for (const job of jobs) {
+            active.set(job.id, { id: job.id, attempt: job.attempt, group: job.group });
+            if (job.group !== null) starts.get(job.group)!.push(now);
+          }
+          for (const group of groups) {
+            const running = [...active.values()].filter((j) => j.group === group).length;
+            assert.ok(running <= 4, `group ${group}: ${running} running at step ${step}`);
+          }
+        }
+        assert.equal(done, 52, 'every job ran');
+        for (const [group, times] of starts) {
+          // A bucket of 3 refilled at 3 a second: no stretch of starts holds more.
+          for (let i = 0; i < times.length; i++)
+            for (let j = i; j < times.length; j++) {
+              const allowed = 3 + (3 * (times[j]! - times[i]!)) / period;
+              assert.ok(
+                j - i + 1 <= allowed + 1e-9,
+                `group ${group}: ${j - i + 1} starts in ${times[j]! - times[i]!} ms`,
+              );
+            }
+        }
+      });
+
+      test('group concurrency holds for claims small enough for the fast path', async () => {
+        await store.updateQueue({ now: T0, name: 'q', groupConcurrency: 1 });
+        await many(3, { group: 'a' });
+        const [first] = await claim(1, T0, { queues: ['q'] });
+        assert.equal(first!.group, 'a');
+        assert.deepEqual(await claim(1, T0, { queues: ['q'], workerId: 'w2' }), []);
+        await complete(first!);
+        assert.equal((await claim(1, T0, { queues: ['q'], workerId: 'w2' }))[0]!.group, 'a');
+      });
+
+      test('a group rate token taken on the fast path is not given again', async () => {
+        // 1 start a second per group. The second claim finds the group floor
+        // full and takes b's first job without writing b's bucket; the third,
+        // which walks to b, must still know b has no token left.
+        await store.updateQueue({ now: T0, name: 'q', groupRate: { limit: 1, periodMs: 1000, burst: 1 } });
+        await many(3, { group: 'a' });
+        await many(3, { group: 'b' });
+        const groupsOf = (jobs: { group: string | null }[]) => jobs.map((j) => j.group);
+        assert.deepEqual(groupsOf(await claim(1, T0, { queues: ['q'] })), ['a']);
+        assert.deepEqual(groupsOf(await claim(1, T0 + 2000, { queues: ['q'] })), ['b']);
+        const third = await claim(2, T0 + 2000, { queues: ['q'] });
+        assert.ok(!groupsOf(third).includes('b'), 'b started twice within its second');
+        // A second on, each group has a token again.
+        const later = await claim(10, T0 + 3000 + 1, { queues: ['q'] });
+        assert.ok(groupsOf(later).includes('b'));
+        assert.ok(groupsOf(later).filter((g) => g === 'b').length <= 1);
+      });
+
       test('group rate limit per group', async () => {
         await store.updateQueue({
           now: T0,

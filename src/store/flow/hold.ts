@@ -1,5 +1,14 @@
 import type { FlowLimits, HoldReason } from '../store.js';
-import { type Bucket, nextTokenAt, refill, wholeTokens } from './limits.js';
+import {
+  type Bucket,
+  type FlowRow,
+  groupBucket,
+  nextTokenAt,
+  refill,
+  rowToFloor,
+  rowToFlow,
+  wholeTokens,
+} from './limits.js';
 
 /** The queue-level limits binding now: paused, at its concurrency, or out of rate tokens. */
 export function queueHolds(
@@ -33,15 +42,21 @@ export function queueHolds(
   return reasons;
 }
 
-/** The group-level limits binding now for `group` of `queue`. */
+/**
+ * The group-level limits binding now for `group` of the queue whose row is
+ * `row`, from the group's active jobs and its stored bucket (read as a
+ * claim reads it: see limits.ts groupBucket).
+ */
 export function groupHolds(
-  queue: string,
+  row: FlowRow,
   group: string,
-  flow: FlowLimits,
   active: number,
-  bucket: Bucket,
+  stored: Bucket,
   now: number,
 ): HoldReason[] {
+  const queue = row.name;
+  const flow = rowToFlow(row);
+  const bucket = flow.groupRate ? groupBucket(stored, rowToFloor(row), flow.groupRate, now) : stored;
   const reasons: HoldReason[] = [];
   if (flow.groupConcurrency !== null && active >= flow.groupConcurrency) {
     reasons.push({

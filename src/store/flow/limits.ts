@@ -18,6 +18,10 @@ export interface FlowRow {
   refilled_at: unknown;
   group_cursor: unknown;
   held_at: unknown;
+  group_floor_tokens?: unknown;
+  group_floor_at?: unknown;
+  group_skipped_at?: unknown;
+  group_held_at?: unknown;
 }
 
 /** A nullable numeric column as a number or null. */
@@ -126,4 +130,44 @@ export function wholeTokens(tokens: number): number {
 export function nextTokenAt(tokens: number, limit: RateLimit, now: number): number {
   if (tokens >= 1 - 1e-9) return now;
   return now + Math.ceil(((1 - tokens) * limit.periodMs) / limit.limit);
+}
+
+/**
+ * The group floor (migrations: SQLite 011, PostgreSQL 010): a bucket with
+ * the group rate's settings that every start of the queue takes a token
+ * from. No group has taken more than all of them together, so no group's
+ * own bucket holds fewer tokens than the floor. When the floor holds enough
+ * for a whole claim, no group's rate can bind in it, and the claim neither
+ * reads nor writes the groups' buckets (the fast path, plan.ts); a group
+ * whose stored bucket is older than the last such claim ("stale") is then
+ * taken to hold what the floor holds, never more than it really has. A
+ * floor never set holds nothing: it fills at the group rate from its first
+ * claim.
+ */
+export function floorTokens(floor: Bucket, limit: RateLimit, now: number): number {
+  if (floor.tokens === null || floor.at === null) return 0;
+  return refill(floor, limit, now);
+}
+
+/** A queue row's floor bucket and the time of its last claim that skipped the groups' buckets. */
+export function rowToFloor(row: FlowRow): { floor: Bucket; skippedAt: number | null } {
+  return {
+    floor: { tokens: num(row.group_floor_tokens), at: num(row.group_floor_at) },
+    skippedAt: num(row.group_skipped_at),
+  };
+}
+
+/**
+ * A group's bucket as a claim or a hold reason must read it: the stored one,
+ * or, when a claim since its last write took from it without writing it
+ * (see floorTokens), the floor's tokens now, which it holds at least.
+ */
+export function groupBucket(
+  stored: Bucket,
+  q: { floor: Bucket; skippedAt: number | null },
+  limit: RateLimit,
+  now: number,
+): Bucket {
+  if (q.skippedAt === null || (stored.at !== null && stored.at > q.skippedAt)) return stored;
+  return { tokens: Math.max(0, floorTokens(q.floor, limit, now)), at: now };
 }

@@ -1,6 +1,6 @@
 // The round-robin between groups of a flow-limited queue: a cursor on the
 // queue row (the group served last) and a walk over the groups after it.
-import { refill, wholeTokens } from './limits.js';
+import { groupBucket, refill, wholeTokens } from './limits.js';
 import type { FlowAnswer, FlowCandidate, FlowRead, GroupUpdate, GroupVisit, QueueFlowState } from './plan.js';
 
 /** A visited group and what its own limits let it take now. */
@@ -36,6 +36,7 @@ function* walkGroups(
   q: QueueFlowState,
   budget: number,
   now: number,
+  fast: boolean,
 ): Generator<FlowRead, { visits: Visit[]; complete: boolean }, FlowAnswer> {
   const { flow } = q;
   const visits: Visit[] = [];
@@ -44,7 +45,12 @@ function* walkGroups(
   // A walk from the start of the cycle covers it without wrapping.
   let wrapped = q.cursor === null;
   while (eligible < budget) {
-    const state = (yield { type: 'next', after, upTo: wrapped ? q.cursor : null }) as GroupVisit | null;
+    const state = (yield {
+      type: 'next',
+      after,
+      upTo: wrapped ? q.cursor : null,
+      bare: fast,
+    }) as GroupVisit | null;
     if (state === null) {
       if (wrapped) return { visits, complete: true };
       wrapped = true;
@@ -53,10 +59,11 @@ function* walkGroups(
     }
     let allowance = Number.POSITIVE_INFINITY;
     let tokens: number | null = null;
-    if (state.group !== '') {
+    // On the fast path no group limit can bind (plan.ts): its count and bucket go unread.
+    if (state.group !== '' && !fast) {
       if (flow.groupConcurrency !== null) allowance = flow.groupConcurrency - state.active;
       if (flow.groupRate) {
-        tokens = refill(state.bucket, flow.groupRate, now);
+        tokens = refill(groupBucket(state.bucket, q, flow.groupRate, now), flow.groupRate, now);
         allowance = Math.min(allowance, wholeTokens(tokens));
       }
     }
@@ -82,8 +89,9 @@ export function* pickGroups(
   q: QueueFlowState,
   budget: number,
   now: number,
+  fast: boolean,
 ): Generator<FlowRead, GroupedPick, FlowAnswer> {
-  const { visits, complete } = yield* walkGroups(q, budget, now);
+  const { visits, complete } = yield* walkGroups(q, budget, now, fast);
   const serve = visits.filter((v) => v.allowance >= 1);
   // Jobs of a group passed over, or past what a served group took, may be left; true when unsure.
   let left = !complete || serve.length < visits.length;

@@ -5,7 +5,7 @@
 -- queues keep the lock-free SKIP LOCKED claim in queries.sql.
 
 -- name: flowClaim
--- The serialised claim of limited queues, in the server (migration 007).
+-- The serialised claim of limited queues, in the server (migration 010).
 SELECT * FROM {schema}.flow_claim(:names::text[], :limit::int, :now::bigint, :worker_id::text, :lease_expires_at::bigint);
 
 -- name: flowQueueActive

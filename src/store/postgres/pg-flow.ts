@@ -9,7 +9,7 @@ export type RunStatement = (name: string, values: Record<string, unknown>) => Pr
 
 /**
  * Claims up to `limit` jobs of the limited queues `names` in one call to
- * the flow_claim function (migration 007): it locks their queue rows (so
+ * the flow_claim function (migration 010): it locks their queue rows (so
  * claims of a limited queue take turns on every host), promotes their due
  * jobs, then plans and writes each queue in turn, all inside the server,
  * with the same plan as src/store/flow/plan.ts.
@@ -77,9 +77,8 @@ export async function holdReasonsPg(
       if (!g) {
         const [s] = await run('flowGroupState', { queue, group });
         g = groupHolds(
-          queue,
+          q.row,
           group,
-          rowToFlow(q.row),
           Number(s!.active),
           { tokens: num(s!.tokens), at: num(s!.refilled_at) },
           now,

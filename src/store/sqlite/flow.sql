@@ -10,6 +10,11 @@ SELECT * FROM docket_queues WHERE paused = 1 OR flow = 1;
 -- name: flowQueueActive
 SELECT count(*) AS n FROM docket_jobs WHERE queue = :queue AND state = 'active';
 
+-- name: flowQueueActiveUpTo
+-- At most :limit of the queue's active jobs: enough to tell whether a group
+-- concurrency can bind (plan.ts fast path) without counting them all.
+SELECT count(*) AS n FROM (SELECT 1 FROM docket_jobs WHERE queue = :queue AND state = 'active' LIMIT :limit);
+
 -- name: flowCandidates
 SELECT id, run_at, group_key FROM docket_jobs
 WHERE state = 'available' AND queue = :queue
@@ -42,6 +47,22 @@ FROM (SELECT id, run_at, group_key FROM docket_jobs
       ORDER BY queue, group_key, priority DESC, run_at, id
       LIMIT 1) AS j
 LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = j.group_key;
+
+-- name: flowNextGroupBare
+-- flowNextGroup without the group's state and active jobs: the fast path
+-- (plan.ts), where no group limit can bind, needs only the first job.
+SELECT id, run_at, group_key, NULL AS tokens, NULL AS refilled_at, NULL AS held_at, 0 AS active
+FROM docket_jobs
+WHERE queue = :queue AND state = 'available' AND group_key > :after AND group_key < x'00'
+ORDER BY queue, group_key, priority DESC, run_at, id
+LIMIT 1;
+
+-- name: flowNextGroupUpToBare
+SELECT id, run_at, group_key, NULL AS tokens, NULL AS refilled_at, NULL AS held_at, 0 AS active
+FROM docket_jobs
+WHERE queue = :queue AND state = 'available' AND group_key > :after AND group_key <= :up_to
+ORDER BY queue, group_key, priority DESC, run_at, id
+LIMIT 1;
 
 -- name: flowUngroupedHead
 -- The first available job without a group: the '' group, first in the
@@ -78,7 +99,9 @@ RETURNING *;
 
 -- name: flowSaveQueue
 UPDATE docket_queues
-SET tokens = :tokens, refilled_at = :refilled_at, group_cursor = :group_cursor, held_at = :held_at
+SET tokens = :tokens, refilled_at = :refilled_at, group_cursor = :group_cursor, held_at = :held_at,
+    group_floor_tokens = :group_floor_tokens, group_floor_at = :group_floor_at,
+    group_skipped_at = :group_skipped_at, group_held_at = :group_held_at
 WHERE name = :name;
 
 -- name: flowSaveGroups

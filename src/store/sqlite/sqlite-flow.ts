@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { groupHolds, queueHolds } from '../flow/hold.js';
-import { type FlowRow, flag, num, rowToFlow } from '../flow/limits.js';
+import { type FlowRow, flag, num, rowToFloor, rowToFlow } from '../flow/limits.js';
 import {
   type FlowAnswer,
   type FlowCandidate,
@@ -24,16 +24,23 @@ function candidate(row: CandidateRow): FlowCandidate {
 }
 
 /** One step of the round-robin walk (see FlowRead `next`): '' first, then the keys after `after`. */
-function nextGroup(stmt: Stmt, queue: string, after: string | null, upTo: string | null): GroupVisit | null {
+function nextGroup(
+  stmt: Stmt,
+  queue: string,
+  after: string | null,
+  upTo: string | null,
+  bare: boolean,
+): GroupVisit | null {
   if (after === null) {
     const row = stmt('flowUngroupedHead').get({ queue }) as CandidateRow | undefined;
     if (row)
       return { group: '', active: 0, bucket: { tokens: null, at: null }, heldAt: null, head: candidate(row) };
   }
+  const suffix = bare ? 'Bare' : '';
   const r = (
     upTo === null
-      ? stmt('flowNextGroup').get({ queue, after: after ?? '' })
-      : stmt('flowNextGroupUpTo').get({ queue, after: after ?? '', up_to: upTo })
+      ? stmt(`flowNextGroup${suffix}`).get({ queue, after: after ?? '' })
+      : stmt(`flowNextGroupUpTo${suffix}`).get({ queue, after: after ?? '', up_to: upTo })
   ) as (CandidateRow & Record<string, unknown>) | undefined;
   if (!r) return null;
   return {
@@ -51,10 +58,12 @@ function reader(stmt: Stmt, queue: string): (request: FlowRead) => FlowAnswer {
     switch (request.type) {
       case 'active':
         return (stmt('flowQueueActive').get({ queue }) as { n: number }).n;
+      case 'activeUpTo':
+        return (stmt('flowQueueActiveUpTo').get({ queue, limit: request.limit }) as { n: number }).n;
       case 'candidates':
         return (stmt('flowCandidates').all({ queue, limit: request.limit }) as CandidateRow[]).map(candidate);
       case 'next':
-        return nextGroup(stmt, queue, request.after, request.upTo);
+        return nextGroup(stmt, queue, request.after, request.upTo, request.bare === true);
       case 'heads': {
         const heads = new Map<string, FlowCandidate[]>(request.groups.map((g) => [g, []]));
         const rows = stmt('flowHeads').all({
@@ -89,6 +98,8 @@ export function claimLimitedSqlite(
         bucket: { tokens: num(row.tokens), at: num(row.refilled_at) },
         cursor: typeof row.group_cursor === 'string' ? row.group_cursor : null,
         heldAt: num(row.held_at),
+        ...rowToFloor(row),
+        groupHeldAt: num(row.group_held_at),
       },
       limit,
       params.now,
@@ -110,6 +121,10 @@ export function claimLimitedSqlite(
     refilled_at: plan.queue.refilledAt,
     group_cursor: plan.queue.cursor,
     held_at: plan.queue.heldAt,
+    group_floor_tokens: plan.queue.floor.tokens,
+    group_floor_at: plan.queue.floor.at,
+    group_skipped_at: plan.queue.skippedAt,
+    group_held_at: plan.queue.groupHeldAt,
   });
   if (plan.groups.length > 0) {
     stmt('flowSaveGroups').run({
@@ -165,9 +180,8 @@ export function holdReasonsSqlite(stmt: Stmt, ids: string[], now: number): Recor
       if (!g) {
         const s = stmt('flowGroupState').get({ queue: job.queue, group }) as Record<string, unknown>;
         g = groupHolds(
-          job.queue,
+          q.row,
           group,
-          rowToFlow(q.row),
           Number(s.active),
           { tokens: num(s.tokens), at: num(s.refilled_at) },
           now,
