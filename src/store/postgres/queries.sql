@@ -304,6 +304,10 @@ ON CONFLICT (name) DO UPDATE SET
   group_rate_limit = CASE WHEN :set_group_rate::boolean THEN :group_rate_limit::int ELSE q.group_rate_limit END,
   group_rate_period_ms = CASE WHEN :set_group_rate::boolean THEN :group_rate_period_ms::bigint ELSE q.group_rate_period_ms END,
   group_rate_burst = CASE WHEN :set_group_rate::boolean THEN :group_rate_burst::int ELSE q.group_rate_burst END,
+  -- A new group rate empties the group floor (limits.ts floorTokens): with
+  -- other settings its tokens would no longer be a lower bound of every group's.
+  group_floor_tokens = CASE WHEN :set_group_rate::boolean THEN 0 ELSE q.group_floor_tokens END,
+  group_floor_at = CASE WHEN :set_group_rate::boolean THEN :now::bigint ELSE q.group_floor_at END,
   fair = coalesce(:fair::boolean, q.fair),
   updated_at = :now::bigint;
 

@@ -224,6 +224,10 @@ ON CONFLICT (name) DO UPDATE SET
   group_rate_limit = CASE WHEN :set_group_rate = 1 THEN :group_rate_limit ELSE group_rate_limit END,
   group_rate_period_ms = CASE WHEN :set_group_rate = 1 THEN :group_rate_period_ms ELSE group_rate_period_ms END,
   group_rate_burst = CASE WHEN :set_group_rate = 1 THEN :group_rate_burst ELSE group_rate_burst END,
+  -- A new group rate empties the group floor (limits.ts floorTokens): with
+  -- other settings its tokens would no longer be a lower bound of every group's.
+  group_floor_tokens = CASE WHEN :set_group_rate = 1 THEN 0 ELSE group_floor_tokens END,
+  group_floor_at = CASE WHEN :set_group_rate = 1 THEN :now ELSE group_floor_at END,
   fair = coalesce(:fair, fair),
   updated_at = :now;
 
