@@ -24,45 +24,33 @@ LIMIT :limit;
 -- name: flowNextGroup
 -- One step of the round-robin walk (round-robin.ts walkGroups): the first
 -- available job of the first group after :after, in docket_jobs_group_claim's
--- order (one index seek), with the group's stored state and active jobs.
--- (Text keys only: below x'00', the jobs without a group; see flowUngroupedHead.)
+-- order (one index seek), with the group's stored state and active jobs,
+-- unless :bare (the fast path, plan.ts: no group limit can bind, so neither
+-- is read). (Text keys only: below x'00', the jobs without a group; see
+-- flowUngroupedHead.)
 SELECT j.id, j.run_at, j.group_key, s.tokens, s.refilled_at, s.held_at,
-  (SELECT count(*) FROM docket_jobs a
-   WHERE a.queue = :queue AND a.state = 'active' AND a.group_key = j.group_key) AS active
+  CASE WHEN :bare THEN 0 ELSE
+    (SELECT count(*) FROM docket_jobs a
+     WHERE a.queue = :queue AND a.state = 'active' AND a.group_key = j.group_key) END AS active
 FROM (SELECT id, run_at, group_key FROM docket_jobs
       WHERE queue = :queue AND state = 'available' AND group_key > :after AND group_key < x'00'
       ORDER BY queue, group_key, priority DESC, run_at, id
       LIMIT 1) AS j
-LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = j.group_key;
+LEFT JOIN docket_queue_groups s ON NOT :bare AND s.queue = :queue AND s.group_key = j.group_key;
 
 -- name: flowNextGroupUpTo
 -- The same step once the walk has wrapped round: not past :up_to (the
 -- cursor). Its own statement, so the bound limits the index range: as a
 -- filter, the seek would read every job after the cursor to find none.
 SELECT j.id, j.run_at, j.group_key, s.tokens, s.refilled_at, s.held_at,
-  (SELECT count(*) FROM docket_jobs a
-   WHERE a.queue = :queue AND a.state = 'active' AND a.group_key = j.group_key) AS active
+  CASE WHEN :bare THEN 0 ELSE
+    (SELECT count(*) FROM docket_jobs a
+     WHERE a.queue = :queue AND a.state = 'active' AND a.group_key = j.group_key) END AS active
 FROM (SELECT id, run_at, group_key FROM docket_jobs
       WHERE queue = :queue AND state = 'available' AND group_key > :after AND group_key <= :up_to
       ORDER BY queue, group_key, priority DESC, run_at, id
       LIMIT 1) AS j
-LEFT JOIN docket_queue_groups s ON s.queue = :queue AND s.group_key = j.group_key;
-
--- name: flowNextGroupBare
--- flowNextGroup without the group's state and active jobs: the fast path
--- (plan.ts), where no group limit can bind, needs only the first job.
-SELECT id, run_at, group_key, NULL AS tokens, NULL AS refilled_at, NULL AS held_at, 0 AS active
-FROM docket_jobs
-WHERE queue = :queue AND state = 'available' AND group_key > :after AND group_key < x'00'
-ORDER BY queue, group_key, priority DESC, run_at, id
-LIMIT 1;
-
--- name: flowNextGroupUpToBare
-SELECT id, run_at, group_key, NULL AS tokens, NULL AS refilled_at, NULL AS held_at, 0 AS active
-FROM docket_jobs
-WHERE queue = :queue AND state = 'available' AND group_key > :after AND group_key <= :up_to
-ORDER BY queue, group_key, priority DESC, run_at, id
-LIMIT 1;
+LEFT JOIN docket_queue_groups s ON NOT :bare AND s.queue = :queue AND s.group_key = j.group_key;
 
 -- name: flowUngroupedHead
 -- The first available job without a group: the '' group, first in the
@@ -128,7 +116,7 @@ RETURNING *;
 UPDATE docket_jobs SET group_key = x'00'
 WHERE queue = :name AND group_key IS NULL AND state IN ('scheduled', 'available', 'active')
   AND EXISTS (SELECT 1 FROM docket_queues q WHERE q.name = :name
-              AND (q.group_concurrency IS NOT NULL OR q.group_rate_limit IS NOT NULL OR q.fair = 1));
+              AND q.walks_groups);
 
 -- name: flowQueue
 SELECT * FROM docket_queues WHERE name = :name;

@@ -50,7 +50,7 @@ INSERT INTO docket_jobs
   (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
        value ->> 6, value ->> 7, value ->> 8, value ->> 9,
-       coalesce(value ->> 10, (SELECT x'00' FROM docket_queues q WHERE q.name = value ->> 1 AND (q.group_concurrency IS NOT NULL OR q.group_rate_limit IS NOT NULL OR q.fair = 1))), :now
+       coalesce(value ->> 10, (SELECT x'00' FROM docket_queues q WHERE q.name = value ->> 1 AND q.walks_groups)), :now
 FROM json_each(:jobs) WHERE true
 ORDER BY json_each.key
 ON CONFLICT DO NOTHING
@@ -62,7 +62,7 @@ RETURNING id, key;
 INSERT INTO docket_jobs
   (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
 VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :trace_context,
-        coalesce(:group_key, (SELECT x'00' FROM docket_queues q WHERE q.name = :queue AND (q.group_concurrency IS NOT NULL OR q.group_rate_limit IS NOT NULL OR q.fair = 1))), :now)
+        coalesce(:group_key, (SELECT x'00' FROM docket_queues q WHERE q.name = :queue AND q.walks_groups)), :now)
 ON CONFLICT DO NOTHING
 RETURNING id, key;
 
@@ -142,7 +142,7 @@ WHERE id = :id AND state IN ('scheduled', 'available');
 UPDATE docket_jobs
 SET state = 'available', run_at = :now, finished_at = NULL, result = NULL, cancel_requested = 0,
     max_attempts = max(max_attempts, attempt + 1),
-    group_key = coalesce(group_key, (SELECT x'00' FROM docket_queues q WHERE q.name = docket_jobs.queue AND (q.group_concurrency IS NOT NULL OR q.group_rate_limit IS NOT NULL OR q.fair = 1)))
+    group_key = coalesce(group_key, (SELECT x'00' FROM docket_queues q WHERE q.name = docket_jobs.queue AND q.walks_groups))
 WHERE id = :id AND state IN ('failed', 'cancelled');
 
 -- name: deleteJob

@@ -36,11 +36,11 @@ function nextGroup(
     if (row)
       return { group: '', active: 0, bucket: { tokens: null, at: null }, heldAt: null, head: candidate(row) };
   }
-  const suffix = bare ? 'Bare' : '';
+  const params = { queue, after: after ?? '', bare: bare ? 1 : 0 };
   const r = (
     upTo === null
-      ? stmt(`flowNextGroup${suffix}`).get({ queue, after: after ?? '' })
-      : stmt(`flowNextGroupUpTo${suffix}`).get({ queue, after: after ?? '', up_to: upTo })
+      ? stmt('flowNextGroup').get(params)
+      : stmt('flowNextGroupUpTo').get({ ...params, up_to: upTo })
   ) as (CandidateRow & Record<string, unknown>) | undefined;
   if (!r) return null;
   return {

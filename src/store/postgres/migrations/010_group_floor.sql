@@ -310,19 +310,18 @@ BEGIN
           -- The group's stored state and its active jobs, as subplans of one
           -- lateral row (OFFSET 0 keeps it whole): each a seek on a primary key
           -- or jobs_group_active, whatever the planner thinks of the tables.
-          -- On the fast path neither is read (a one-time filter each).
           CROSS JOIN LATERAL (
             SELECT (SELECT g FROM {schema}.queue_groups g
-                    WHERE NOT v_fast AND g.queue = q.name AND g.group_key = nx.group_key) AS st,
+                    WHERE g.queue = q.name AND g.group_key = nx.group_key) AS st,
                    (SELECT count(*)::integer FROM {schema}.jobs b
-                    WHERE NOT v_fast AND q.group_concurrency IS NOT NULL AND b.queue = q.name
-                      AND b.state = 'active' AND b.group_key = nx.group_key) AS busy
+                    WHERE q.group_concurrency IS NOT NULL AND b.queue = q.name AND b.state = 'active'
+                      AND b.group_key = nx.group_key) AS busy
             OFFSET 0
           ) l
           -- A bucket stored before the last claim that skipped the buckets holds
           -- at least the floor (limits.ts groupBucket), and is read as that.
           CROSS JOIN LATERAL (
-            SELECT CASE WHEN nx.group_key <> '' AND q.group_rate_limit IS NOT NULL AND NOT v_fast THEN
+            SELECT CASE WHEN nx.group_key <> '' AND q.group_rate_limit IS NOT NULL THEN
               CASE WHEN q.group_skipped_at IS NOT NULL
                         AND ((l.st).refilled_at IS NULL OR (l.st).refilled_at <= q.group_skipped_at)
                    THEN greatest(0, v_floor)
@@ -335,7 +334,7 @@ BEGIN
           ) t
           CROSS JOIN LATERAL (
             SELECT greatest(0, least(
-              CASE WHEN nx.group_key <> '' AND q.group_concurrency IS NOT NULL AND NOT v_fast
+              CASE WHEN nx.group_key <> '' AND q.group_concurrency IS NOT NULL
                    THEN q.group_concurrency - l.busy ELSE 2147483647 END,
               CASE WHEN t.g_tokens IS NOT NULL THEN floor(t.g_tokens + 1e-9)::integer ELSE 2147483647 END
             )) AS allowance
@@ -483,7 +482,7 @@ BEGIN
                                         ELSE v_floor - (SELECT count(*) FROM leased) END,
               group_floor_at = CASE WHEN v_floor IS NULL THEN q.group_floor_at
                                     ELSE greatest(p_now, coalesce(q.group_floor_at, p_now)) END,
-              group_skipped_at = CASE WHEN v_fast AND v_floor IS NOT NULL THEN p_now ELSE q.group_skipped_at END,
+              group_skipped_at = CASE WHEN v_floor IS NOT NULL THEN p_now ELSE q.group_skipped_at END,
               group_held_at = v_group_held_at
           WHERE name = q.name
             AND (v_tokens IS NOT NULL OR v_cursor IS DISTINCT FROM q.group_cursor OR (queue_bound AND jobs_left)
@@ -521,7 +520,6 @@ BEGIN
                                         ELSE v_floor - (SELECT count(*) FROM leased) END,
               group_floor_at = CASE WHEN v_floor IS NULL THEN q.group_floor_at
                                     ELSE greatest(p_now, coalesce(q.group_floor_at, p_now)) END,
-              group_skipped_at = CASE WHEN v_fast AND v_floor IS NOT NULL THEN p_now ELSE q.group_skipped_at END,
               group_held_at = v_group_held_at
           WHERE name = q.name
             AND (v_tokens IS NOT NULL OR v_cursor IS DISTINCT FROM q.group_cursor OR (queue_bound AND jobs_left)

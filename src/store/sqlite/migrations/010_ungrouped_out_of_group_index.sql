@@ -15,10 +15,15 @@
 -- for such a queue, a settings change that starts a walk rewrites the
 -- queue's unfinished jobs (flowUngroupedToMarker), and this rewrites the
 -- ones already there.
+--
+-- walks_groups says whether a queue walks groups, derived from its settings
+-- (as isGrouped in src/store/flow/limits.ts), so each statement that stores
+-- the marker reads the rule from one place.
+ALTER TABLE docket_queues ADD COLUMN walks_groups INTEGER
+  GENERATED ALWAYS AS (group_concurrency IS NOT NULL OR group_rate_limit IS NOT NULL OR fair = 1) VIRTUAL;
 UPDATE docket_jobs SET group_key = x'00'
 WHERE group_key IS NULL AND state IN ('scheduled', 'available', 'active')
-  AND queue IN (SELECT name FROM docket_queues
-                WHERE group_concurrency IS NOT NULL OR group_rate_limit IS NOT NULL OR fair = 1);
+  AND queue IN (SELECT name FROM docket_queues WHERE walks_groups);
 DROP INDEX docket_jobs_group_claim;
 CREATE INDEX docket_jobs_group_claim ON docket_jobs (queue, group_key, priority DESC, run_at, id)
   WHERE state = 'available' AND group_key IS NOT NULL;
