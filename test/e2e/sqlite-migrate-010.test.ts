@@ -4,17 +4,12 @@
 // group) are rewritten so the walk still finds them, and read back with no
 // group; jobs of other queues are left alone.
 import assert from 'node:assert/strict';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { loadMigrations } from '../../src/store/sql-file.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteBefore } from '../helpers/sqlite-old-schema.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const MIGRATIONS = loadMigrations(
-  resolve(fileURLToPath(new URL('.', import.meta.url)), '../../src/store/sqlite/migrations'),
-);
 
 describe('SQLite migration 010 (jobs without a group out of the group index)', () => {
   const { dir, cleanup } = tempDir();
@@ -22,14 +17,7 @@ describe('SQLite migration 010 (jobs without a group out of the group index)', (
 
   it('keeps the waiting jobs of a queue that walks groups claimable, and their group null', async () => {
     const file = join(dir, 'old.db');
-    const db = new Database(file);
-    db.exec(
-      'CREATE TABLE docket_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
-    );
-    for (const m of MIGRATIONS.filter((m) => m.version < 10)) {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO docket_migrations VALUES (?, ?, ?)').run(m.version, m.name, 0);
-    }
+    const db = sqliteBefore(file, 10);
     db.exec(`
       INSERT INTO docket_queues (name, paused, fair, flow, updated_at) VALUES ('fair', 0, 1, 1, 0);
       INSERT INTO docket_jobs (task, queue, state, input, priority, run_at, max_attempts, group_key, created_at)

@@ -37,38 +37,24 @@ WITH RECURSIVE waiting(name) AS (
 )
 SELECT name FROM waiting WHERE name IS NOT NULL;
 
--- name: insertJobs
--- A whole batch in one statement (3× the rate of a statement per job): :jobs
--- is a JSON array of [task, queue, state, input, priority, run_at,
--- max_attempts, key, timeout_ms, trace_context, group_key], inserted in
--- order, so ids rise with it. A job whose key an unfinished job holds is
--- skipped (ON CONFLICT DO NOTHING); `key` comes back to tell which were.
--- A job without a group gets the group key x'00' when its queue walks
--- groups (migration 010), so docket_jobs_group_claim has it for the walk.
--- (WHERE true keeps SQLite from reading ON CONFLICT as a join constraint.)
-INSERT INTO docket_jobs
-  (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
-SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-       value ->> 6, value ->> 7, value ->> 8, value ->> 9,
-       coalesce(value ->> 10, (SELECT x'00' FROM docket_queues q WHERE q.name = value ->> 1 AND q.walks_groups)), :now
-FROM json_each(:jobs) WHERE true
-ORDER BY json_each.key
-ON CONFLICT DO NOTHING
-RETURNING id, key;
-
 -- name: insertJob
--- One job, its values bound: a single enqueue (insertJobs' JSON array costs
--- more to build and unpack than the row). Same columns and conflict rule.
+-- One job. Values by position, in this order: task, queue, state, input,
+-- priority, run_at, max_attempts, key, timeout_ms, trace_context,
+-- group_key, the queue again, now (sqlite-store.ts insertRows runs it once
+-- per job of a batch). A job whose key an unfinished job holds is skipped
+-- (ON CONFLICT DO NOTHING: no change). A job without a group gets the group
+-- key x'00' when its queue walks groups (migration 010), so
+-- docket_jobs_group_claim has it for the walk.
 INSERT INTO docket_jobs
   (task, queue, state, input, priority, run_at, max_attempts, key, timeout_ms, trace_context, group_key, created_at)
-VALUES (:task, :queue, :state, :input, :priority, :run_at, :max_attempts, :key, :timeout_ms, :trace_context,
-        coalesce(:group_key, (SELECT x'00' FROM docket_queues q WHERE q.name = :queue AND q.walks_groups)), :now)
-ON CONFLICT DO NOTHING
-RETURNING id, key;
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT x'00' FROM docket_queues q WHERE q.name = ? AND q.walks_groups)),
+        ?)
+ON CONFLICT DO NOTHING;
 
 -- name: unfinishedByKey
+-- The state test is docket_jobs_key's condition word for word (migration 012), so the planner uses it.
 SELECT * FROM docket_jobs
-WHERE key = :key AND state IN ('scheduled', 'available', 'active');
+WHERE key = :key AND (state = 'scheduled' OR state = 'available' OR state = 'active');
 
 -- name: backlogLimits
 SELECT name, backlog_limit FROM docket_queues WHERE backlog_limit IS NOT NULL;
@@ -247,7 +233,8 @@ DELETE FROM docket_workers WHERE heartbeat_at < :stale_before;
 SELECT * FROM docket_workers ORDER BY started_at, id;
 
 -- name: pruneBatch
+-- The state test is docket_jobs_finished's condition word for word (migration 012), so the planner uses it.
 SELECT id FROM docket_jobs
-WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at < :finished_before
+WHERE (state = 'completed' OR state = 'failed' OR state = 'cancelled') AND finished_at < :finished_before
 ORDER BY finished_at
 LIMIT :limit;
