@@ -199,7 +199,10 @@ export class Docket {
     if (failed !== undefined) throw failed;
     if (!outcome.duplicate) {
       this.stats.arrival(outcome.job.queue, outcome.job.createdAt);
-      this.events.emit({ type: 'enqueued', id: outcome.job.id, job: outcome.job, at: this.clock.now() });
+      // Built only when someone listens, as the worker does with its events.
+      if (this.events.wants(outcome.job.id)) {
+        this.events.emit({ type: 'enqueued', id: outcome.job.id, job: outcome.job, at: this.clock.now() });
+      }
     }
     return { ...outcome.job, duplicate: outcome.duplicate };
   }
