@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createDocket, defineTask, type NewJob } from '../dist/index.js';
+import { type FreshStore, freshStore } from './lib/fresh-store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,15 +49,11 @@ async function timed(batches: number, write: (batch: number) => Promise<unknown>
 const payload = (n: number) => ({ n });
 
 async function docketRun(kind: Kind, variant: Exclude<Variant, 'raw SQL'>): Promise<Result> {
-  const dir = mkdtempSync(join(tmpdir(), 'docket-enqueue-cost-'));
-  const schema = `enqcost_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const url = kind === 'sqlite' ? `sqlite:${join(dir, 'q.db')}` : `${values.pg}?schema=${schema}`;
+  const fresh = freshStore(kind, values.pg, 'enqueue-cost');
   const noop = defineTask({ name: 'noop', queue: 'bench', run: () => {} });
-  const docket = await createDocket({ store: url, tasks: [noop] });
-  const admin = kind === 'postgres' ? new pg.Client({ connectionString: values.pg }) : null;
+  const docket = await createDocket({ store: fresh.url, tasks: [noop] });
   try {
-    await admin?.connect();
-    if (variant === 'store, no secondary indexes') await dropSecondaryIndexes(kind, url, schema, admin);
+    if (variant === 'store, no secondary indexes') await dropSecondaryIndexes(kind, fresh);
     const batches = Math.ceil(JOBS / BATCH);
     if (variant === 'docket') {
       return await timed(batches, (b) =>
@@ -83,22 +80,24 @@ async function docketRun(kind: Kind, variant: Exclude<Variant, 'raw SQL'>): Prom
     return await timed(batches, (b) => docket.store.enqueue({ now: Date.now(), jobs: prepared[b + 1]! }));
   } finally {
     await docket.close();
-    rmSync(dir, { recursive: true, force: true });
-    if (admin) {
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await admin.end();
-    }
+    await fresh.remove();
   }
 }
 
 /** Drops every index of the job table but its primary key (and, on SQLite, the rowid it is). */
-async function dropSecondaryIndexes(kind: Kind, url: string, schema: string, admin: pg.Client | null) {
+async function dropSecondaryIndexes(kind: Kind, { url, schema }: FreshStore) {
   if (kind === 'postgres') {
-    const { rows } = await admin!.query<{ indexname: string }>(
-      `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'jobs' AND indexname <> 'jobs_pkey'`,
-      [schema],
-    );
-    for (const { indexname } of rows) await admin!.query(`DROP INDEX "${schema}"."${indexname}"`);
+    const admin = new pg.Client({ connectionString: values.pg });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'jobs' AND indexname <> 'jobs_pkey'`,
+        [schema],
+      );
+      for (const { indexname } of rows) await admin.query(`DROP INDEX "${schema}"."${indexname}"`);
+    } finally {
+      await admin.end();
+    }
     return;
   }
   const db = new Database(url.slice('sqlite:'.length));

@@ -6,11 +6,9 @@
 // measure a change: build the commit before it elsewhere (git worktree add
 // /tmp/before <commit>; npm ci; npm run build there), build this tree, then
 //   node --import tsx bench/store-ab.ts --before /tmp/before/dist/index.js [--store sqlite|postgres] [--rounds 8]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { drainThroughStore, freshStore } from './lib/fresh-store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,11 +40,9 @@ const builds: Record<'before' | 'after', DocketModule> = {
 };
 
 async function once(build: DocketModule): Promise<Costs> {
-  const dir = mkdtempSync(join(tmpdir(), 'docket-store-ab-'));
-  const schema = `store_ab_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const url = values.store === 'sqlite' ? `sqlite:${join(dir, 'q.db')}` : `${values.pg}?schema=${schema}`;
+  const fresh = freshStore(values.store === 'sqlite' ? 'sqlite' : 'postgres', values.pg, 'store-ab');
   const noop = build.defineTask({ name: 'noop', queue: 'bench', run: () => {} });
-  const docket = await build.createDocket({ store: url, tasks: [noop] });
+  const docket = await build.createDocket({ store: fresh.url, tasks: [noop] });
   try {
     let t = performance.now();
     for (let i = 0; i < SINGLE; i++) await docket.enqueue(noop, { i });
@@ -57,26 +53,7 @@ async function once(build: DocketModule): Promise<Costs> {
     }
     const bulk = (1000 * (performance.now() - t)) / BULK;
     const total = SINGLE + BULK;
-    let claimMs = 0;
-    let completeMs = 0;
-    for (let done = 0; done < total; ) {
-      const t0 = performance.now();
-      const jobs = await docket.store.claim({
-        now: Date.now(),
-        queues: ['bench'],
-        limit: 500,
-        workerId: 'ab',
-        leaseMs: 30_000,
-      });
-      const t1 = performance.now();
-      await docket.store.complete({
-        now: Date.now(),
-        jobs: jobs.map((j) => ({ id: j.id, attempt: j.attempt, result: 'null' })),
-      });
-      completeMs += performance.now() - t1;
-      claimMs += t1 - t0;
-      done += jobs.length;
-    }
+    const { claimMs, completeMs } = await drainThroughStore(docket.store, total, 500);
     return {
       'single enqueue': single,
       'bulk enqueue': bulk,
@@ -85,13 +62,7 @@ async function once(build: DocketModule): Promise<Costs> {
     };
   } finally {
     await docket.close();
-    rmSync(dir, { recursive: true, force: true });
-    if (values.store !== 'sqlite') {
-      const admin = new pg.Client({ connectionString: values.pg });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await admin.end();
-    }
+    await fresh.remove();
   }
 }
 

@@ -5,12 +5,9 @@
 // drain can never pass this figure. Both stores, 3 interleaved rounds,
 // medians with min–max; with a CPU split of where the time went.
 //   npm run build && node --import tsx bench/store-ceiling.ts [--jobs 50000] [--rounds 3]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createDocket, defineTask } from '../dist/index.js';
+import { drainThroughStore, freshStore } from './lib/fresh-store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,11 +28,9 @@ interface Result {
 }
 
 async function once(kind: 'sqlite' | 'postgres'): Promise<Result> {
-  const dir = mkdtempSync(join(tmpdir(), 'docket-ceiling-'));
-  const schema = `ceiling_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const url = kind === 'sqlite' ? `sqlite:${join(dir, 'q.db')}` : `${values.pg}?schema=${schema}`;
+  const fresh = freshStore(kind, values.pg, 'ceiling');
   const noop = defineTask({ name: 'noop', queue: 'bench', run: () => {} });
-  const docket = await createDocket({ store: url, tasks: [noop] });
+  const docket = await createDocket({ store: fresh.url, tasks: [noop] });
   try {
     for (let n = 0; n < JOBS; n += 1000) {
       await docket.enqueueMany(
@@ -45,40 +40,13 @@ async function once(kind: 'sqlite' | 'postgres'): Promise<Result> {
         })),
       );
     }
-    const store = docket.store;
-    let done = 0;
-    let claimMs = 0;
-    let completeMs = 0;
     const started = performance.now();
-    while (done < JOBS) {
-      const t0 = performance.now();
-      const jobs = await store.claim({
-        now: Date.now(),
-        queues: ['bench'],
-        limit: BATCH,
-        workerId: 'ceiling',
-        leaseMs: 30_000,
-      });
-      const t1 = performance.now();
-      await store.complete({
-        now: Date.now(),
-        jobs: jobs.map((j) => ({ id: j.id, attempt: j.attempt, result: 'null' })),
-      });
-      completeMs += performance.now() - t1;
-      claimMs += t1 - t0;
-      done += jobs.length;
-    }
+    const { claimMs, completeMs } = await drainThroughStore(docket.store, JOBS, BATCH);
     const seconds = (performance.now() - started) / 1000;
     return { rate: JOBS / seconds, claimUs: (1000 * claimMs) / JOBS, completeUs: (1000 * completeMs) / JOBS };
   } finally {
     await docket.close();
-    rmSync(dir, { recursive: true, force: true });
-    if (kind === 'postgres') {
-      const client = new pg.Client({ connectionString: values.pg });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    await fresh.remove();
   }
 }
 

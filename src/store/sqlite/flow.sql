@@ -110,13 +110,20 @@ WHERE name = :name
 RETURNING *;
 
 -- name: flowUngroupedToMarker
--- After a settings change: in a queue that walks groups, the unfinished jobs
--- without a group get the group key x'00' so the walk finds them (migration
--- 010).
+-- After a settings change that leaves a queue walking groups: its unfinished
+-- jobs without a group get the group key x'00' so the walk finds them
+-- (migration 010). One branch per state, each a seek on the index that holds
+-- that state (the scheduled branch repeats docket_jobs_queue_state's
+-- condition so the planner may use it); as one filter, it scanned the table.
 UPDATE docket_jobs SET group_key = x'00'
-WHERE queue = :name AND group_key IS NULL AND state IN ('scheduled', 'available', 'active')
-  AND EXISTS (SELECT 1 FROM docket_queues q WHERE q.name = :name
-              AND q.walks_groups);
+WHERE id IN (
+  SELECT id FROM docket_jobs WHERE queue = :name AND state = 'available' AND group_key IS NULL
+  UNION ALL
+  SELECT id FROM docket_jobs WHERE queue = :name AND state = 'active' AND group_key IS NULL
+  UNION ALL
+  SELECT id FROM docket_jobs
+  WHERE queue = :name AND state = 'scheduled' AND state NOT IN ('available', 'active') AND group_key IS NULL
+);
 
 -- name: flowQueue
 SELECT * FROM docket_queues WHERE name = :name;

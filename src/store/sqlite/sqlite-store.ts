@@ -571,7 +571,8 @@ export class SqliteStore implements Store {
         now: params.now,
       });
       const refreshed = this.stmt('flowRefresh').get({ name: params.name }) as FlowRow & Row;
-      this.stmt('flowUngroupedToMarker').run({ name: params.name });
+      // Only a queue that walks groups keeps its jobs without a group in the group index.
+      if (refreshed.walks_groups) this.stmt('flowUngroupedToMarker').run({ name: params.name });
       return refreshed;
     });
     // A resumed or loosened queue may have jobs to start now.
